@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+//
+// mobius-dhash: an event-sourced image-fingerprint service.
+// No package dependencies: the toolchain's libraries plus zlib through a system-library target.
+import PackageDescription
+
+let package = Package(
+    name: "mobius-dhash",
+    products: [
+        .executable(name: "mobius-dhash", targets: ["mobius-dhash"]),
+        .library(name: "Journal", targets: ["Journal"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "Integrity", dependencies: ["CZlib"]),
+        .target(name: "Journal", dependencies: ["Integrity", "CZlib"]),
+        .target(name: "Imaging", dependencies: ["CZlib"]),
+        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity"]),
+        .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
+        .target(name: "TestSupport", dependencies: ["Journal"]),
+        .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "TestSupport"]),
+        .testTarget(
+            name: "ImagingTests",
+            dependencies: ["Imaging", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "MobiusCLITests", dependencies: ["MobiusCLI", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// Journal: segmented, compressed, hash-chained append-only log. See JournalFormat.swift.

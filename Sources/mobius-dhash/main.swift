@@ -1,0 +1,4 @@
+import Foundation
+import MobiusCLI
+
+exit(MobiusCommandLine.main(Array(CommandLine.arguments.dropFirst())).rawValue)
