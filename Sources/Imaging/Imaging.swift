@@ -1,1 +1,0 @@
-// Imaging: PNG/PNM decoding, Pillow-exact resampling, dHash. Pure: bytes in, values out.
