@@ -155,7 +155,7 @@ public struct PNGDecoder: ~Copyable {
                 chunk.crc = UInt32(truncatingIfNeeded: crc32(UInt(chunk.crc), piece.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt32(take)))
                 switch chunk.handling {
                 case .collect: chunkData.append(contentsOf: piece)
-                case .inflate: try scanlines!.inflate(piece, at: offset, into: &sink)
+                case .inflate: try scanlines!.inflate(piece, chunkOffset: chunk.offset, into: &sink)
                 case .skip: break
                 }
                 position += take

@@ -89,9 +89,12 @@ struct PNGScanlineDecoder: ~Copyable {
     /// Total rows over all passes, for messages.
     var rowsExpected: Int { header.passes.reduce(0) { $0 + $1.height } }
 
-    /// Inflates `input`, the next piece of IDAT data, which starts at byte `inputOffset` of the
-    /// file, and delivers every row it completes to `sink`.
-    mutating func inflate(_ input: UnsafeRawBufferPointer, at inputOffset: Int, into sink: inout some RowSink) throws(ImagingError) {
+    /// Inflates `input`, the next piece of data of the IDAT chunk starting at byte `chunkOffset`
+    /// of the file, and delivers every row it completes to `sink`.
+    ///
+    /// Errors name the chunk's offset, not the byte within it: where zlib notices a problem depends
+    /// on how the input was split, and the outcome must not.
+    mutating func inflate(_ input: UnsafeRawBufferPointer, chunkOffset offset: Int, into sink: inout some RowSink) throws(ImagingError) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         var pieceStart = 0
         while pieceStart < input.count {
@@ -100,7 +103,6 @@ struct PNGScanlineDecoder: ~Copyable {
             stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self) + pieceStart)
             stream.pointee.avail_in = UInt32(pieceCount)
             while stream.pointee.avail_in > 0 {
-                let offset = inputOffset + pieceStart + pieceCount - Int(stream.pointee.avail_in)
                 guard !hasStreamEnded else {
                     throw ImagingError(.tooMuchData, "IDAT data continues after the end of the zlib stream; the file is corrupt", offset: offset, chunk: "IDAT")
                 }
@@ -124,8 +126,10 @@ struct PNGScanlineDecoder: ~Copyable {
         let produced = room - Int(stream.pointee.avail_out)
         filled += produced
         remainingByteCount -= produced
-        try check(status, at: offset)
+        // Rows zlib produced before a corruption come first, so the error does not depend on
+        // whether the corruption arrived in the same piece of input.
         try deliverCompleteRows(at: offset, into: &sink)
+        try check(status, at: offset)
         if status == Z_STREAM_END {
             hasStreamEnded = true
             if remainingByteCount > 0 {
@@ -141,10 +145,10 @@ struct PNGScanlineDecoder: ~Copyable {
         stream.pointee.next_out = stage
         stream.pointee.avail_out = 64
         let status = CZlib.inflate(stream, Z_NO_FLUSH)
-        try check(status, at: offset)
         guard stream.pointee.avail_out == 64 else {
             throw ImagingError(.tooMuchData, "IDAT inflates to more than the \(header.decompressedByteCount) bytes a \(header.width)×\(header.height) image needs; the file is corrupt", offset: offset, chunk: "IDAT")
         }
+        try check(status, at: offset)
         if status == Z_STREAM_END { hasStreamEnded = true }
     }
 

@@ -1,0 +1,76 @@
+@testable import Imaging
+import TestSupport
+import Testing
+
+/// The filter loops against a literal transcription of the PNG specification's formulas.
+@Suite struct PNGFilterTests {
+    /// The specification's reconstruction, byte by byte, with no shortcuts.
+    private func reference(type: UInt8, row: [UInt8], prior: [UInt8], stride: Int) -> [UInt8] {
+        var out = row
+        for i in 0..<row.count {
+            let a = i >= stride ? Int(out[i - stride]) : 0
+            let b = Int(prior[i])
+            let c = i >= stride ? Int(prior[i - stride]) : 0
+            let predictor: Int
+            switch type {
+            case 1: predictor = a
+            case 2: predictor = b
+            case 3: predictor = (a + b) / 2
+            case 4:
+                let p = a + b - c
+                let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+                predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
+            default: predictor = 0
+            }
+            out[i] = UInt8((Int(row[i]) + predictor) & 0xFF)
+        }
+        return out
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 6, 8])
+    func everyFilterMatchesTheSpecification(stride: Int) {
+        var generator = SeededGenerator(seed: UInt64(stride))
+        for type in UInt8(0)...4 {
+            for count in [stride, stride * 2, stride * 7 + stride, 96] where count % stride == 0 {
+                // Extremes matter for Paeth's ties and Average's carry: mix them with random bytes.
+                let pick: () -> UInt8 = { [0, 1, 127, 128, 254, 255, UInt8.random(in: 0...255, using: &generator)].randomElement(using: &generator)! }
+                let row = (0..<count).map { _ in pick() }
+                let prior = (0..<count).map { _ in pick() }
+                var actual = row
+                let accepted = actual.withUnsafeMutableBufferPointer { rowBuffer in
+                    prior.withUnsafeBufferPointer { priorBuffer in
+                        PNGFilter.reconstruct(type: type, row: rowBuffer.baseAddress!, prior: priorBuffer.baseAddress!, count: count, stride: stride)
+                    }
+                }
+                #expect(accepted)
+                #expect(actual == reference(type: type, row: row, prior: prior, stride: stride), "type \(type) stride \(stride) count \(count)")
+            }
+        }
+    }
+
+    @Test func unknownFilterTypesAreRejectedAndLeaveTheRowAlone() {
+        var row: [UInt8] = [1, 2, 3]
+        let prior: [UInt8] = [4, 5, 6]
+        let accepted = row.withUnsafeMutableBufferPointer { r in
+            prior.withUnsafeBufferPointer { PNGFilter.reconstruct(type: 5, row: r.baseAddress!, prior: $0.baseAddress!, count: 3, stride: 1) }
+        }
+        #expect(!accepted)
+        #expect(row == [1, 2, 3])
+    }
+
+    /// Adam7 passes tile the image: every pixel of every size up to 17×17 is in exactly one pass.
+    @Test func adam7PassesCoverEveryPixelOnce() {
+        for width in 1...17 {
+            for height in 1...17 {
+                var seen = [Int](repeating: 0, count: width * height)
+                for pass in PNGPass.passes(width: width, height: height, isInterlaced: true) {
+                    #expect(pass.width > 0 && pass.height > 0)
+                    for j in 0..<pass.height {
+                        for i in 0..<pass.width { seen[(pass.yStart + j * pass.yStep) * width + pass.xStart + i * pass.xStep] += 1 }
+                    }
+                }
+                #expect(seen.allSatisfy { $0 == 1 }, "\(width)×\(height)")
+            }
+        }
+    }
+}
