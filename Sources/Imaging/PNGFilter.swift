@@ -69,13 +69,42 @@ enum PNGFilter {
         // With no pixel to the left, a = c = 0 and the predictor is b.
         let head = min(stride, count)
         for i in 0..<head { row[i] &+= prior[i] }
+        if stride == 1 {
+            // One chain through the whole row: carry a and c in registers instead of reloading
+            // the byte just stored, which would add a store-to-load delay to every byte.
+            guard count > 1 else { return }
+            var a = Int32(row[0]), c = Int32(prior[0])
+            for i in 1..<count {
+                let b = Int32(prior[i])
+                a = (Int32(row[i]) &+ paethPredictor(a, b, c)) & 0xFF
+                row[i] = UInt8(truncatingIfNeeded: a)
+                c = b
+            }
+            return
+        }
+        // A pixel at a time: its channels are independent chains the processor overlaps.
         var i = head
         while i < count {
-            let a = Int32(row[i - stride]), b = Int32(prior[i]), c = Int32(prior[i - stride])
-            let pa = abs(b - c), pb = abs(a - c), pc = abs(a + b - 2 * c)
-            let predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
-            row[i] &+= UInt8(truncatingIfNeeded: predictor)
-            i += 1
+            for k in 0..<stride {
+                let a = Int32(row[i + k - stride]), b = Int32(prior[i + k]), c = Int32(prior[i + k - stride])
+                row[i + k] &+= UInt8(truncatingIfNeeded: paethPredictor(a, b, c))
+            }
+            i += stride
         }
+    }
+
+    /// The Paeth predictor in stb_image's formulation, which is equivalent to the specification's
+    /// (ties to a, then b) but has a shorter dependency on `a`, the byte just reconstructed:
+    /// with t = 3c − a − b, the predictor is max(a, b) if t ≤ min(a, b), else min(a, b) if
+    /// max(a, b) ≤ t, else c.
+    ///
+    /// Selections use sign masks, not conditionals: on noisy images the choice is unpredictable
+    /// and the compiler may turn `?:` into mispredicted branches.
+    @inline(__always)
+    private static func paethPredictor(_ a: Int32, _ b: Int32, _ c: Int32) -> Int32 {
+        let threshold = c &* 3 &- (a &+ b)
+        let low = min(a, b), high = max(a, b)
+        let middle = high <= threshold ? low : c
+        return threshold <= low ? high : middle
     }
 }
