@@ -32,6 +32,8 @@ struct PNGScanlineDecoder: ~Copyable {
     private var consumed = 0
     /// The previous reconstructed scanline of the current pass: in `stage` or `priorBuffer`.
     private var priorRow: UnsafePointer<UInt8>
+    /// True when the scanline at `consumed` was already reconstructed along with the one before it.
+    private var isRowReconstructed = false
     private var passIndex = 0
     private var rowInPass = 0
     /// Scanline bytes (filter byte excluded) of the current pass.
@@ -172,8 +174,19 @@ struct PNGScanlineDecoder: ~Copyable {
         while passIndex < header.passes.count, filled - consumed > rowByteCount {
             let pass = header.passes[passIndex]
             let row = stage + consumed
-            guard PNGFilter.reconstruct(type: row[0], row: row + 1, prior: priorRow, count: rowByteCount, stride: header.filterStride) else {
-                throw ImagingError(.badFilter, "scanline \(rowInPass) of pass \(pass.number) has filter type \(row[0]); PNG defines only 0 ... 4, the file is corrupt", offset: offset, chunk: "IDAT")
+            let stride = rowByteCount + 1
+            if isRowReconstructed {
+                isRowReconstructed = false
+            } else if row[0] == 4 && header.filterStride == 1 && rowInPass + 1 < pass.height
+                && filled - consumed >= 2 * stride && row[stride] == 4 {
+                // Two Paeth rows of 1-byte pixels in a row: reconstruct them together (see
+                // reconstructPaethPair); the second is delivered in the next iteration.
+                PNGFilter.reconstructPaethPair(first: row + 1, prior: priorRow, second: row + stride + 1, count: rowByteCount)
+                isRowReconstructed = true
+            } else {
+                guard PNGFilter.reconstruct(type: row[0], row: row + 1, prior: priorRow, count: rowByteCount, stride: header.filterStride) else {
+                    throw ImagingError(.badFilter, "scanline \(rowInPass) of pass \(pass.number) has filter type \(row[0]); PNG defines only 0 ... 4, the file is corrupt", offset: offset, chunk: "IDAT")
+                }
             }
             let pixels: UnsafePointer<UInt8>
             switch unpacker.unpack(row + 1, pixelCount: pass.width, into: output) {
@@ -187,7 +200,7 @@ struct PNGScanlineDecoder: ~Copyable {
                 bytes: UnsafeRawBufferPointer(start: pixels, count: pass.width * layoutBytesPerPixel))
             try sink.consume(fragment)
             priorRow = UnsafePointer(row + 1)
-            consumed += rowByteCount + 1
+            consumed += stride
             rowInPass += 1
             if rowInPass == pass.height { startNextPass() }
         }

@@ -62,31 +62,40 @@ import Testing
 
     /// An image larger than the staging buffer (several inflate refills, partial rows moved to its
     /// front, the previous row kept aside) decodes to the pattern it was made of, whole and split.
-    @Test(arguments: [false, true])
-    func largeImageCrossesStagingBufferRefills(interlaced: Bool) throws {
-        let width = 700, height = 150
-        func value(_ x: Int, _ y: Int, _ c: Int) -> UInt8 { UInt8(truncatingIfNeeded: x &* 3 &+ y &* 7 &+ c &* 50 &+ (x * y) >> 5) }
+    /// Runs of Paeth rows take the paired path for 1-byte pixels (grey), the single one for RGB.
+    @Test(arguments: [false, true], [(UInt8(2), 3), (0, 1)])
+    func largeImageCrossesStagingBufferRefills(interlaced: Bool, format: (colorType: UInt8, channels: Int)) throws {
+        let width = 700, height = 150, channels = format.channels
+        func value(_ x: Int, _ y: Int, _ c: Int) -> UInt8 { UInt8(truncatingIfNeeded: x &* 3 &+ y &* 7 &+ c &* 50 &+ (x * y) >> 5 &+ (x ^ y) % 13) }
         var data: [UInt8] = []
         var rowNumber = 0
         let passes = interlaced
             ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
             : [(0, 0, 1, 1)]
         for (x0, y0, dx, dy) in passes {
-            // Filter type Sub on odd rows: exercises reconstruction against the previous pixel.
+            // Rows cycle None, Sub, then four Paeth: runs of Paeth rows, pass starts among them.
+            var prior: [UInt8]?
             for y in stride(from: y0, to: height, by: dy) {
-                let raw = stride(from: x0, to: width, by: dx).flatMap { x in (0..<3).map { value(x, y, $0) } }
-                let sub = rowNumber % 2 == 1
-                data.append(sub ? 1 : 0)
-                data += raw.indices.map { sub && $0 >= 3 ? raw[$0] &- raw[$0 - 3] : raw[$0] }
+                let raw = stride(from: x0, to: width, by: dx).flatMap { x in (0..<channels).map { value(x, y, $0) } }
+                let filter: UInt8 = [0, 1, 4, 4, 4, 4][rowNumber % 6]
+                data.append(filter)
+                data += raw.indices.map { i in
+                    let a = i >= channels ? Int(raw[i - channels]) : 0
+                    let b = Int(prior?[i] ?? 0), c = i >= channels ? Int(prior?[i - channels] ?? 0) : 0
+                    let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+                    let paeth = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
+                    return raw[i] &- UInt8([0, a, 0, 0, paeth][Int(filter)])
+                }
+                prior = raw
                 rowNumber += 1
             }
         }
         var builder = PNGBuilder()
-        builder.header(width: UInt32(width), height: UInt32(height), colorType: 2, interlace: interlaced ? 1 : 0)
+        builder.header(width: UInt32(width), height: UInt32(height), colorType: format.colorType, interlace: interlaced ? 1 : 0)
         builder.imageData(data, chunkSize: 999)
         builder.end()
 
-        let expected = (0..<height).flatMap { y in (0..<width).flatMap { x in (0..<3).map { value(x, y, $0) } } }
+        let expected = (0..<height).flatMap { y in (0..<width).flatMap { x in (0..<channels).map { value(x, y, $0) } } }
         let whole = try decode(builder.bytes).get()
         #expect(whole.frame == expected)
         var generator = SeededGenerator(seed: 7)

@@ -48,6 +48,27 @@ import Testing
         }
     }
 
+    /// Two Paeth rows reconstructed together equal the two reconstructed one after the other.
+    @Test(arguments: [1, 2, 3, 17, 256])
+    func paethPairMatchesTwoSingleRows(count: Int) {
+        var generator = SeededGenerator(seed: UInt64(count))
+        let prior = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let first = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let second = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let expectedFirst = reference(type: 4, row: first, prior: prior, stride: 1)
+        let expectedSecond = reference(type: 4, row: second, prior: expectedFirst, stride: 1)
+        var actualFirst = first, actualSecond = second
+        actualFirst.withUnsafeMutableBufferPointer { f in
+            actualSecond.withUnsafeMutableBufferPointer { s in
+                prior.withUnsafeBufferPointer { p in
+                    PNGFilter.reconstructPaethPair(first: f.baseAddress!, prior: p.baseAddress!, second: s.baseAddress!, count: count)
+                }
+            }
+        }
+        #expect(actualFirst == expectedFirst)
+        #expect(actualSecond == expectedSecond)
+    }
+
     @Test func unknownFilterTypesAreRejectedAndLeaveTheRowAlone() {
         var row: [UInt8] = [1, 2, 3]
         let prior: [UInt8] = [4, 5, 6]
