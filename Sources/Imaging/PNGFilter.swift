@@ -8,6 +8,8 @@ enum PNGFilter {
     /// Reconstructs `row` (`count` bytes, filter byte excluded) filtered with `type`, given the
     /// reconstructed previous scanline of the same pass in `prior` (all zeros for a pass's first
     /// row). Returns false, leaving `row` untouched, when `type` is not 0 ... 4.
+    ///
+    /// Both buffers need 16 readable bytes past `count`: vector loops may load (never store) there.
     static func reconstruct(type: UInt8, row: UnsafeMutablePointer<UInt8>, prior: UnsafePointer<UInt8>, count: Int, stride: Int) -> Bool {
         switch type {
         case 0: return true
@@ -82,6 +84,10 @@ enum PNGFilter {
             }
             return
         }
+        if stride == 3 || stride == 4 {
+            paethVector(row, prior, count, stride)
+            return
+        }
         // A pixel at a time: its channels are independent chains the processor overlaps.
         var i = head
         while i < count {
@@ -89,6 +95,36 @@ enum PNGFilter {
                 let a = Int32(row[i + k - stride]), b = Int32(prior[i + k]), c = Int32(prior[i + k - stride])
                 row[i + k] &+= UInt8(truncatingIfNeeded: paethPredictor(a, b, c))
             }
+            i += stride
+        }
+    }
+
+    /// Paeth for 3- and 4-byte pixels with a pixel's channels in one vector, the predictor
+    /// computed for all of them at once. Loads take 4 bytes, so for 3-byte pixels they read one
+    /// byte past the pixel (callers leave slack after both rows); stores write only `stride` bytes.
+    @inline(__always)
+    private static func paethVector(_ row: UnsafeMutablePointer<UInt8>, _ prior: UnsafePointer<UInt8>, _ count: Int, _ stride: Int) {
+        func load(_ pointer: UnsafePointer<UInt8>) -> SIMD4<Int16> {
+            SIMD4<Int16>(truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<UInt8>.self))
+        }
+        var a = load(row), c = load(prior)
+        var i = stride
+        while i < count {
+            let b = load(prior + i)
+            let threshold = c &* 3 &- (a &+ b)
+            let low = pointwiseMin(a, b), high = pointwiseMax(a, b)
+            let middle = low.replacing(with: c, where: high .> threshold)
+            let predictor = middle.replacing(with: high, where: threshold .<= low)
+            a = (load(row + i) &+ predictor) & 0xFF
+            let bytes = SIMD4<UInt8>(truncatingIfNeeded: a)
+            if stride == 4 {
+                UnsafeMutableRawPointer(row + i).storeBytes(of: bytes, as: SIMD4<UInt8>.self)
+            } else {
+                row[i] = bytes[0]
+                row[i + 1] = bytes[1]
+                row[i + 2] = bytes[2]
+            }
+            c = b
             i += stride
         }
     }

@@ -40,7 +40,10 @@ struct PNGScanlineDecoder: ~Copyable {
     private var rowByteCount: Int
     /// Bytes inflate may still produce before the image is complete.
     private var remainingByteCount: Int
-    /// True once zlib has reached the end of its stream (and checked its Adler-32).
+    /// Bytes allocated past the end of the staging and prior-row buffers for vector over-reads.
+    private static let slackByteCount = 16
+
+    /// True once zlib has reached the end of its stream, trailer included.
     private(set) var hasStreamEnded = false
 
     /// A decoder for `header`'s image data, checking palette indices against `paletteCount`.
@@ -48,8 +51,14 @@ struct PNGScanlineDecoder: ~Copyable {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         // 15 accepts every window size PNG allows (≤ 32 KiB) and requires the zlib header.
-        let status = czlib_inflateInit2(stream, 15)
+        var status = czlib_inflateInit2(stream, 15)
+        if status == Z_OK {
+            // Skip the Adler-32 of the inflated data, as Chromium does with libpng: the CRC of every
+            // IDAT chunk already covers each compressed byte, and the checksum costs ~10% of inflate.
+            status = inflateValidate(stream, 0)
+        }
         guard status == Z_OK else {
+            inflateEnd(stream)
             stream.deallocate()
             throw ImagingError(.malformed, "zlib could not start inflating (status \(status)); the system may be out of memory")
         }
@@ -60,8 +69,9 @@ struct PNGScanlineDecoder: ~Copyable {
         self.layoutBytesPerPixel = header.layout(palette: nil).bytesPerPixel
         self.stream = stream
         self.stageCapacity = widestRow + 1 + (1 << 16)
-        self.stage = .allocate(capacity: stageCapacity)
-        self.priorBuffer = .allocate(capacity: widestRow)
+        // Slack after the buffers: vector filters load a few bytes past a row's last pixel.
+        self.stage = .allocate(capacity: stageCapacity + Self.slackByteCount)
+        self.priorBuffer = .allocate(capacity: widestRow + Self.slackByteCount)
         let widestPass = header.passes.map(\.width).max()!
         self.output = unpacker.outputByteCountPerPixel == 0 ? nil : .allocate(capacity: widestPass * unpacker.outputByteCountPerPixel)
         self.priorRow = UnsafePointer(priorBuffer)

@@ -186,6 +186,17 @@ import Testing
         #expect(refusal(builder.bytes)?.code == .truncated)
     }
 
+    /// By design the Adler-32 is not verified (chunk CRCs cover the data); its bytes must be present.
+    @Test func wrongAdler32IsAcceptedWhenTheCRCsAreRight() throws {
+        var stream = zlibCompress(goodRows.flatMap { $0 })
+        stream[stream.count - 1] ^= 0xFF
+        var builder = PNGBuilder()
+        builder.header(width: 4, height: 3)
+        builder.chunk("IDAT", stream)
+        builder.end()
+        #expect(try decode(builder.bytes).get().frame == goodRows.flatMap { $0.dropFirst() })
+    }
+
     @Test func corruptZlibStreamIsBadCompressedData() {
         var stream = zlibCompress(goodRows.flatMap { $0 })
         stream[0] = 0x78
