@@ -100,43 +100,60 @@ enum PNGFilter {
     }
 
     /// Paeth for 3- and 4-byte pixels with a pixel's channels in one vector, the predictor
-    /// computed for all of them at once. Loads take 4 bytes, so for 3-byte pixels they read one
-    /// byte past the pixel (callers leave slack after both rows); stores write only `stride` bytes.
+    /// computed for all of them at once.
     @inline(__always)
     private static func paethVector(_ row: UnsafeMutablePointer<UInt8>, _ prior: UnsafePointer<UInt8>, _ count: Int, _ stride: Int) {
-        func load(_ pointer: UnsafePointer<UInt8>) -> SIMD4<Int16> {
-            SIMD4<Int16>(truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<UInt8>.self))
-        }
-        var a = load(row), c = load(prior)
+        var a = loadPixel(row), c = loadPixel(prior)
         var i = stride
         while i < count {
-            let b = load(prior + i)
-            let threshold = c &* 3 &- (a &+ b)
-            let low = pointwiseMin(a, b), high = pointwiseMax(a, b)
-            let middle = low.replacing(with: c, where: high .> threshold)
-            let predictor = middle.replacing(with: high, where: threshold .<= low)
-            a = (load(row + i) &+ predictor) & 0xFF
-            let bytes = SIMD4<UInt8>(truncatingIfNeeded: a)
-            if stride == 4 {
-                UnsafeMutableRawPointer(row + i).storeBytes(of: bytes, as: SIMD4<UInt8>.self)
-            } else {
-                row[i] = bytes[0]
-                row[i + 1] = bytes[1]
-                row[i + 2] = bytes[2]
-            }
+            let b = loadPixel(prior + i)
+            a = (loadPixel(row + i) &+ paethPredictor(a, b, c)) & 0xFF
+            storePixel(a, row + i, stride)
             c = b
             i += stride
         }
     }
 
-    /// Reconstructs two consecutive Paeth-filtered scanlines of 1-byte pixels together: `first`
-    /// against `prior`, then `second` against `first`, `count` bytes each.
+    /// Four bytes at `pointer` as vector lanes; for 3-byte pixels the fourth is the next pixel's
+    /// (or slack) and is never stored back.
+    @inline(__always)
+    private static func loadPixel(_ pointer: UnsafePointer<UInt8>) -> SIMD4<Int16> {
+        SIMD4<Int16>(truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<UInt8>.self))
+    }
+
+    /// Stores the first `stride` (3 or 4) lanes of `pixel` at `pointer`.
+    @inline(__always)
+    private static func storePixel(_ pixel: SIMD4<Int16>, _ pointer: UnsafeMutablePointer<UInt8>, _ stride: Int) {
+        let bytes = SIMD4<UInt8>(truncatingIfNeeded: pixel)
+        if stride == 4 {
+            UnsafeMutableRawPointer(pointer).storeBytes(of: bytes, as: SIMD4<UInt8>.self)
+        } else {
+            pointer[0] = bytes[0]
+            pointer[1] = bytes[1]
+            pointer[2] = bytes[2]
+        }
+    }
+
+    /// Whether `reconstructPaethPair` handles pixels of `stride` bytes.
+    static func canPairPaethRows(stride: Int) -> Bool { stride == 1 || stride == 3 || stride == 4 }
+
+    /// Reconstructs two consecutive Paeth-filtered scanlines together: `first` against `prior`,
+    /// then `second` against `first`, `count` bytes each, pixels of `stride` bytes (see
+    /// `canPairPaethRows`). Needs the same slack as `reconstruct`.
     ///
-    /// With 1-byte pixels every byte of a Paeth row waits for the byte before it, so one row runs
-    /// at the latency of the predictor. The second row's byte i needs only the first row's bytes
-    /// i − 1 and i, so computing both in one loop gives the processor two independent chains to
-    /// overlap, nearly halving the time for greyscale and palette images.
-    static func reconstructPaethPair(first: UnsafeMutablePointer<UInt8>, prior: UnsafePointer<UInt8>, second: UnsafeMutablePointer<UInt8>, count: Int) {
+    /// Every pixel of a Paeth row waits for the pixel before it, so one row runs at the latency of
+    /// the predictor. The second row's pixel i needs only the first row's pixels i − 1 and i, so
+    /// computing both in one loop gives the processor two independent chains to overlap.
+    static func reconstructPaethPair(first: UnsafeMutablePointer<UInt8>, prior: UnsafePointer<UInt8>, second: UnsafeMutablePointer<UInt8>, count: Int, stride: Int) {
+        switch stride {
+        case 1: paethPair(first, prior, second, count)
+        case 3: paethVectorPair(first, prior, second, count, 3)
+        case 4: paethVectorPair(first, prior, second, count, 4)
+        default: preconditionFailure("no paired Paeth for \(stride)-byte pixels")
+        }
+    }
+
+    private static func paethPair(_ first: UnsafeMutablePointer<UInt8>, _ prior: UnsafePointer<UInt8>, _ second: UnsafeMutablePointer<UInt8>, _ count: Int) {
         guard count > 0 else { return }
         var a0 = Int32(first[0] &+ prior[0]), c0 = Int32(prior[0])
         first[0] = UInt8(truncatingIfNeeded: a0)
@@ -156,6 +173,28 @@ enum PNGFilter {
         }
     }
 
+    @inline(__always)
+    private static func paethVectorPair(_ first: UnsafeMutablePointer<UInt8>, _ prior: UnsafePointer<UInt8>, _ second: UnsafeMutablePointer<UInt8>, _ count: Int, _ stride: Int) {
+        guard count >= stride else { return }
+        var c0 = loadPixel(prior)
+        var a0 = (loadPixel(first) &+ c0) & 0xFF
+        storePixel(a0, first, stride)
+        var a1 = (loadPixel(second) &+ a0) & 0xFF
+        storePixel(a1, second, stride)
+        var i = stride
+        while i < count {
+            let b0 = loadPixel(prior + i)
+            let x0 = (loadPixel(first + i) &+ paethPredictor(a0, b0, c0)) & 0xFF
+            storePixel(x0, first + i, stride)
+            let x1 = (loadPixel(second + i) &+ paethPredictor(a1, x0, a0)) & 0xFF
+            storePixel(x1, second + i, stride)
+            a0 = x0
+            a1 = x1
+            c0 = b0
+            i += stride
+        }
+    }
+
     /// The Paeth predictor in stb_image's formulation, which is equivalent to the specification's
     /// (ties to a, then b) but has a shorter dependency on `a`, the byte just reconstructed:
     /// with t = 3c − a − b, the predictor is max(a, b) if t ≤ min(a, b), else min(a, b) if
@@ -169,5 +208,14 @@ enum PNGFilter {
         let low = min(a, b), high = max(a, b)
         let middle = high <= threshold ? low : c
         return threshold <= low ? high : middle
+    }
+
+    /// `paethPredictor` for each lane.
+    @inline(__always)
+    private static func paethPredictor(_ a: SIMD4<Int16>, _ b: SIMD4<Int16>, _ c: SIMD4<Int16>) -> SIMD4<Int16> {
+        let threshold = c &* 3 &- (a &+ b)
+        let low = pointwiseMin(a, b), high = pointwiseMax(a, b)
+        let middle = low.replacing(with: c, where: high .> threshold)
+        return middle.replacing(with: high, where: threshold .<= low)
     }
 }

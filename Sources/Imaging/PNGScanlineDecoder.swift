@@ -18,6 +18,7 @@ struct PNGScanlineDecoder: ~Copyable {
     private let header: PNGHeader
     private let unpacker: PNGRowUnpacker
     private let layoutBytesPerPixel: Int
+    private let canPairPaethRows: Bool
     private let stream: UnsafeMutablePointer<z_stream>
     private let stage: UnsafeMutablePointer<UInt8>
     private let stageCapacity: Int
@@ -67,6 +68,7 @@ struct PNGScanlineDecoder: ~Copyable {
         self.header = header
         self.unpacker = unpacker
         self.layoutBytesPerPixel = header.layout(palette: nil).bytesPerPixel
+        self.canPairPaethRows = PNGFilter.canPairPaethRows(stride: header.filterStride)
         self.stream = stream
         self.stageCapacity = widestRow + 1 + (1 << 16)
         // Slack after the buffers: vector filters load a few bytes past a row's last pixel.
@@ -187,11 +189,11 @@ struct PNGScanlineDecoder: ~Copyable {
             let stride = rowByteCount + 1
             if isRowReconstructed {
                 isRowReconstructed = false
-            } else if row[0] == 4 && header.filterStride == 1 && rowInPass + 1 < pass.height
+            } else if row[0] == 4 && canPairPaethRows && rowInPass + 1 < pass.height
                 && filled - consumed >= 2 * stride && row[stride] == 4 {
-                // Two Paeth rows of 1-byte pixels in a row: reconstruct them together (see
-                // reconstructPaethPair); the second is delivered in the next iteration.
-                PNGFilter.reconstructPaethPair(first: row + 1, prior: priorRow, second: row + stride + 1, count: rowByteCount)
+                // Two Paeth rows in a row: reconstruct them together (see reconstructPaethPair);
+                // the second is delivered in the next iteration.
+                PNGFilter.reconstructPaethPair(first: row + 1, prior: priorRow, second: row + stride + 1, count: rowByteCount, stride: header.filterStride)
                 isRowReconstructed = true
             } else {
                 guard PNGFilter.reconstruct(type: row[0], row: row + 1, prior: priorRow, count: rowByteCount, stride: header.filterStride) else {

@@ -62,8 +62,8 @@ import Testing
 
     /// An image larger than the staging buffer (several inflate refills, partial rows moved to its
     /// front, the previous row kept aside) decodes to the pattern it was made of, whole and split.
-    /// Runs of Paeth rows take the paired path for 1-byte pixels (grey), the single one for RGB.
-    @Test(arguments: [false, true], [(UInt8(2), 3), (0, 1)])
+    /// Runs of Paeth rows take the paired paths (1-, 3- and 4-byte pixels).
+    @Test(arguments: [false, true], [(UInt8(2), 3), (0, 1), (6, 4)])
     func largeImageCrossesStagingBufferRefills(interlaced: Bool, format: (colorType: UInt8, channels: Int)) throws {
         let width = 700, height = 150, channels = format.channels
         func value(_ x: Int, _ y: Int, _ c: Int) -> UInt8 { UInt8(truncatingIfNeeded: x &* 3 &+ y &* 7 &+ c &* 50 &+ (x * y) >> 5 &+ (x ^ y) % 13) }

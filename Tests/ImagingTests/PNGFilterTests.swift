@@ -52,24 +52,28 @@ import Testing
     }
 
     /// Two Paeth rows reconstructed together equal the two reconstructed one after the other.
-    @Test(arguments: [1, 2, 3, 17, 256])
-    func paethPairMatchesTwoSingleRows(count: Int) {
-        var generator = SeededGenerator(seed: UInt64(count))
+    @Test(arguments: [1, 3, 4], [1, 2, 17, 256])
+    func paethPairMatchesTwoSingleRows(stride: Int, pixels: Int) {
+        var generator = SeededGenerator(seed: UInt64(stride * 1000 + pixels))
+        let count = stride * pixels
+        let slack = [UInt8](repeating: 0xA5, count: 16)
         let prior = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let first = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let second = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let expectedFirst = reference(type: 4, row: first, prior: prior, stride: 1)
-        let expectedSecond = reference(type: 4, row: second, prior: expectedFirst, stride: 1)
-        var actualFirst = first, actualSecond = second
+        let expectedFirst = reference(type: 4, row: first, prior: prior, stride: stride)
+        let expectedSecond = reference(type: 4, row: second, prior: expectedFirst, stride: stride)
+        var actualFirst = first + slack, actualSecond = second + slack
+        let paddedPrior = prior + slack
+        #expect(PNGFilter.canPairPaethRows(stride: stride))
         actualFirst.withUnsafeMutableBufferPointer { f in
             actualSecond.withUnsafeMutableBufferPointer { s in
-                prior.withUnsafeBufferPointer { p in
-                    PNGFilter.reconstructPaethPair(first: f.baseAddress!, prior: p.baseAddress!, second: s.baseAddress!, count: count)
+                paddedPrior.withUnsafeBufferPointer { p in
+                    PNGFilter.reconstructPaethPair(first: f.baseAddress!, prior: p.baseAddress!, second: s.baseAddress!, count: count, stride: stride)
                 }
             }
         }
-        #expect(actualFirst == expectedFirst)
-        #expect(actualSecond == expectedSecond)
+        #expect(actualFirst == expectedFirst + slack)
+        #expect(actualSecond == expectedSecond + slack)
     }
 
     @Test func unknownFilterTypesAreRejectedAndLeaveTheRowAlone() {
