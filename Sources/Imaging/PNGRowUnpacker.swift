@@ -15,6 +15,8 @@ struct PNGRowUnpacker {
     }
 
     private let conversion: Conversion
+    /// For depths below 8: what each input byte unpacks to (see `expansionTable`); else empty.
+    private let expansion: [UInt64]
     /// Palette entries; indices at or above it are refused. 256 when there is no palette.
     private let paletteCount: Int
 
@@ -30,6 +32,14 @@ struct PNGRowUnpacker {
         case (.gray, _): conversion = .none
         case (_, 16): conversion = .highBytes(samplesPerPixel: header.colorType.channelCount)
         default: conversion = .none
+        }
+        switch conversion {
+        case .scaledGray(let bits):
+            expansion = Self.expansionTable(bits: bits, scale: bits == 1 ? 255 : (bits == 2 ? 85 : 17))
+        case .paletteIndices(let bits) where bits < 8:
+            expansion = Self.expansionTable(bits: bits, scale: 1)
+        default:
+            expansion = []
         }
         switch conversion {
         case .none: outputByteCountPerPixel = 0
@@ -49,15 +59,14 @@ struct PNGRowUnpacker {
         case .none:
             return .success(raw)
         case .scaledGray(let bits):
-            let scale: UInt8 = bits == 1 ? 255 : (bits == 2 ? 85 : 17)
-            unpackBits(raw, pixelCount: pixelCount, bits: bits, scale: scale, into: output!)
+            unpackBits(raw, pixelCount: pixelCount, bits: bits, into: output!)
             return .success(UnsafePointer(output!))
         case .paletteIndices(let bits):
             let indices: UnsafePointer<UInt8>
             if bits == 8 {
                 indices = raw
             } else {
-                unpackBits(raw, pixelCount: pixelCount, bits: bits, scale: 1, into: output!)
+                unpackBits(raw, pixelCount: pixelCount, bits: bits, into: output!)
                 indices = UnsafePointer(output!)
             }
             if paletteCount < 256 {
@@ -78,24 +87,39 @@ struct PNGRowUnpacker {
     }
 
     /// Spreads `bits`-wide samples, most significant first, to one byte each, multiplied by `scale`.
-    private func unpackBits(_ raw: UnsafePointer<UInt8>, pixelCount: Int, bits: Int, scale: UInt8, into output: UnsafeMutablePointer<UInt8>) {
+    ///
+    /// Whole input bytes go through `expansion`, one table load and one 2-, 4- or 8-byte store each.
+    private func unpackBits(_ raw: UnsafePointer<UInt8>, pixelCount: Int, bits: Int, into output: UnsafeMutablePointer<UInt8>) {
         let perByte = 8 / bits
-        let mask = UInt8(truncatingIfNeeded: (1 << bits) - 1)
-        var pixel = 0
-        var byteIndex = 0
-        while pixel + perByte <= pixelCount {
-            let byte = raw[byteIndex]
-            for k in 0..<perByte {
-                output[pixel + k] = ((byte >> UInt8(8 - bits * (k + 1))) & mask) &* scale
+        let wholeBytes = pixelCount / perByte
+        let destination = UnsafeMutableRawPointer(output)
+        expansion.withUnsafeBufferPointer { table in
+            switch bits {
+            case 1:
+                for i in 0..<wholeBytes { destination.storeBytes(of: table[Int(raw[i])].littleEndian, toByteOffset: i * 8, as: UInt64.self) }
+            case 2:
+                for i in 0..<wholeBytes { destination.storeBytes(of: UInt32(truncatingIfNeeded: table[Int(raw[i])]).littleEndian, toByteOffset: i * 4, as: UInt32.self) }
+            default:
+                for i in 0..<wholeBytes { destination.storeBytes(of: UInt16(truncatingIfNeeded: table[Int(raw[i])]).littleEndian, toByteOffset: i * 2, as: UInt16.self) }
             }
-            pixel += perByte
-            byteIndex += 1
+            let pixel = wholeBytes * perByte
+            if pixel < pixelCount {
+                let entry = table[Int(raw[wholeBytes])]
+                for k in 0..<(pixelCount - pixel) { output[pixel + k] = UInt8(truncatingIfNeeded: entry >> (8 * k)) }
+            }
         }
-        if pixel < pixelCount {
-            let byte = raw[byteIndex]
-            for k in 0..<(pixelCount - pixel) {
-                output[pixel + k] = ((byte >> UInt8(8 - bits * (k + 1))) & mask) &* scale
+    }
+
+    /// For each byte value, the `8 / bits` output bytes it unpacks to (first pixel in the low byte).
+    private static func expansionTable(bits: Int, scale: UInt8) -> [UInt64] {
+        let mask = UInt8(truncatingIfNeeded: (1 << bits) - 1)
+        return (0...255).map { (byte: Int) -> UInt64 in
+            var entry: UInt64 = 0
+            for k in 0..<(8 / bits) {
+                let sample = (UInt8(byte) >> UInt8(8 - bits * (k + 1))) & mask
+                entry |= UInt64(sample &* scale) << (8 * k)
             }
+            return entry
         }
     }
 }
