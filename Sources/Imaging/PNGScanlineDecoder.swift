@@ -19,9 +19,13 @@ struct PNGScanlineDecoder: ~Copyable {
     private let unpacker: PNGRowUnpacker
     private let layoutBytesPerPixel: Int
     private let canPairPaethRows: Bool
+    /// zlib's state, at a fixed address because zlib keeps a pointer back to it.
     private let stream: UnsafeMutablePointer<z_stream>
+    /// Where inflate writes: whole scanlines (filter byte first) reconstructed in place.
     private let stage: UnsafeMutablePointer<UInt8>
     private let stageCapacity: Int
+    /// Bytes allocated past the end of the staging and prior-row buffers for vector over-reads.
+    private static let slackByteCount = 16
     /// The previous reconstructed scanline when it no longer sits in `stage`, zeros at a pass start.
     private let priorBuffer: UnsafeMutablePointer<UInt8>
     /// Unpacked row for layouts that differ from the scanline bytes; nil when none do.
@@ -35,15 +39,14 @@ struct PNGScanlineDecoder: ~Copyable {
     private var priorRow: UnsafePointer<UInt8>
     /// True when the scanline at `consumed` was already reconstructed along with the one before it.
     private var isRowReconstructed = false
+    /// Index into `header.passes` of the pass being decoded; `passes.count` once all are done.
     private var passIndex = 0
+    /// Scanlines of the current pass already delivered.
     private var rowInPass = 0
     /// Scanline bytes (filter byte excluded) of the current pass.
     private var rowByteCount: Int
     /// Bytes inflate may still produce before the image is complete.
     private var remainingByteCount: Int
-    /// Bytes allocated past the end of the staging and prior-row buffers for vector over-reads.
-    private static let slackByteCount = 16
-
     /// True once zlib has reached the end of its stream, trailer included.
     private(set) var hasStreamEnded = false
 
@@ -72,14 +75,16 @@ struct PNGScanlineDecoder: ~Copyable {
         self.stream = stream
         self.stageCapacity = widestRow + 1 + (1 << 16)
         // Slack after the buffers: vector filters load a few bytes past a row's last pixel.
+        // Zeroed, so even those never-used loads read initialized memory.
         self.stage = .allocate(capacity: stageCapacity + Self.slackByteCount)
+        stage.initialize(repeating: 0, count: stageCapacity + Self.slackByteCount)
         self.priorBuffer = .allocate(capacity: widestRow + Self.slackByteCount)
+        priorBuffer.initialize(repeating: 0, count: widestRow + Self.slackByteCount)
         let widestPass = header.passes.map(\.width).max()!
         self.output = unpacker.outputByteCountPerPixel == 0 ? nil : .allocate(capacity: widestPass * unpacker.outputByteCountPerPixel)
         self.priorRow = UnsafePointer(priorBuffer)
         self.rowByteCount = header.rowByteCount(pixelCount: header.passes[0].width)
         self.remainingByteCount = header.decompressedByteCount
-        priorBuffer.initialize(repeating: 0, count: rowByteCount)
     }
 
     deinit {
@@ -133,7 +138,8 @@ struct PNGScanlineDecoder: ~Copyable {
     /// Fills the staging buffer from zlib and delivers the rows it completes.
     private mutating func inflateRows(at offset: Int, into sink: inout some RowSink) throws(ImagingError) {
         if consumed > 0 && stageCapacity - filled < rowByteCount + 1 + (1 << 15) { compactStage() }
-        let room = min(stageCapacity - filled, remainingByteCount)
+        // zlib counts in 32 bits; rows wider than 1 GiB (only with raised limits) fill in several calls.
+        let room = min(stageCapacity - filled, remainingByteCount, 1 << 30)
         stream.pointee.next_out = stage + filled
         stream.pointee.avail_out = UInt32(room)
         let status = CZlib.inflate(stream, Z_NO_FLUSH)
