@@ -57,6 +57,25 @@ enum PNGFilter {
     private static func average(_ row: UnsafeMutablePointer<UInt8>, _ prior: UnsafePointer<UInt8>, _ count: Int, _ stride: Int) {
         let head = min(stride, count)
         for i in 0..<head { row[i] &+= prior[i] >> 1 }
+        if stride == 1 {
+            // Carry the byte to the left in a register, as for Paeth.
+            guard count > 1 else { return }
+            var a = UInt16(row[0])
+            for i in 1..<count {
+                a = UInt16(row[i] &+ UInt8(truncatingIfNeeded: (a &+ UInt16(prior[i])) >> 1))
+                row[i] = UInt8(truncatingIfNeeded: a)
+            }
+            return
+        }
+        if stride == 3 || stride == 4 {
+            var a = loadPixel(row)
+            var i = stride
+            while i < count {
+                a = addPixel((a &+ loadPixel(prior + i)) &>> 1, to: row + i, stride: stride)
+                i += stride
+            }
+            return
+        }
         var i = head
         while i < count {
             row[i] &+= UInt8(truncatingIfNeeded: (UInt16(row[i - stride]) &+ UInt16(prior[i])) >> 1)
@@ -107,92 +126,36 @@ enum PNGFilter {
         var i = stride
         while i < count {
             let b = loadPixel(prior + i)
-            a = (loadPixel(row + i) &+ paethPredictor(a, b, c)) & 0xFF
-            storePixel(a, row + i, stride)
+            a = addPixel(paethPredictor(a, b, c), to: row + i, stride: stride)
             c = b
             i += stride
         }
     }
 
     /// Four bytes at `pointer` as vector lanes; for 3-byte pixels the fourth is the next pixel's
-    /// (or slack) and is never stored back.
+    /// (or slack).
     @inline(__always)
-    private static func loadPixel(_ pointer: UnsafePointer<UInt8>) -> SIMD4<Int16> {
+    static func loadPixel(_ pointer: UnsafePointer<UInt8>) -> SIMD4<Int16> {
         SIMD4<Int16>(truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<UInt8>.self))
     }
 
-    /// Stores the first `stride` (3 or 4) lanes of `pixel` at `pointer`.
-    @inline(__always)
-    private static func storePixel(_ pixel: SIMD4<Int16>, _ pointer: UnsafeMutablePointer<UInt8>, _ stride: Int) {
-        let bytes = SIMD4<UInt8>(truncatingIfNeeded: pixel)
-        if stride == 4 {
-            UnsafeMutableRawPointer(pointer).storeBytes(of: bytes, as: SIMD4<UInt8>.self)
-        } else {
-            pointer[0] = bytes[0]
-            pointer[1] = bytes[1]
-            pointer[2] = bytes[2]
-        }
-    }
-
-    /// Whether `reconstructPaethPair` handles pixels of `stride` bytes.
-    static func canPairPaethRows(stride: Int) -> Bool { stride == 1 || stride == 3 || stride == 4 }
-
-    /// Reconstructs two consecutive Paeth-filtered scanlines together: `first` against `prior`,
-    /// then `second` against `first`, `count` bytes each, pixels of `stride` bytes (see
-    /// `canPairPaethRows`). Needs the same slack as `reconstruct`.
+    /// Adds `predictor` to the pixel at `pointer`, stores the `stride` (3 or 4) result bytes and
+    /// returns them (for 3-byte pixels, lane 3 is meaningless).
     ///
-    /// Every pixel of a Paeth row waits for the pixel before it, so one row runs at the latency of
-    /// the predictor. The second row's pixel i needs only the first row's pixels i − 1 and i, so
-    /// computing both in one loop gives the processor two independent chains to overlap.
-    static func reconstructPaethPair(first: UnsafeMutablePointer<UInt8>, prior: UnsafePointer<UInt8>, second: UnsafeMutablePointer<UInt8>, count: Int, stride: Int) {
-        switch stride {
-        case 1: paethPair(first, prior, second, count)
-        case 3: paethVectorPair(first, prior, second, count, 3)
-        case 4: paethVectorPair(first, prior, second, count, 4)
-        default: preconditionFailure("no paired Paeth for \(stride)-byte pixels")
-        }
-    }
-
-    private static func paethPair(_ first: UnsafeMutablePointer<UInt8>, _ prior: UnsafePointer<UInt8>, _ second: UnsafeMutablePointer<UInt8>, _ count: Int) {
-        guard count > 0 else { return }
-        var a0 = Int32(first[0] &+ prior[0]), c0 = Int32(prior[0])
-        first[0] = UInt8(truncatingIfNeeded: a0)
-        var a1 = Int32(second[0] &+ first[0])
-        second[0] = UInt8(truncatingIfNeeded: a1)
-        var i = 1
-        while i < count {
-            let b0 = Int32(prior[i])
-            let x0 = (Int32(first[i]) &+ paethPredictor(a0, b0, c0)) & 0xFF
-            first[i] = UInt8(truncatingIfNeeded: x0)
-            let x1 = (Int32(second[i]) &+ paethPredictor(a1, x0, a0)) & 0xFF
-            second[i] = UInt8(truncatingIfNeeded: x1)
-            a0 = x0
-            a1 = x1
-            c0 = b0
-            i += 1
-        }
-    }
-
+    /// A 3-byte pixel is stored as 2 + 1 bytes, never 4: a 4-byte store would overlap the next
+    /// pixel's load, which processors cannot forward from a store and stall on.
     @inline(__always)
-    private static func paethVectorPair(_ first: UnsafeMutablePointer<UInt8>, _ prior: UnsafePointer<UInt8>, _ second: UnsafeMutablePointer<UInt8>, _ count: Int, _ stride: Int) {
-        guard count >= stride else { return }
-        var c0 = loadPixel(prior)
-        var a0 = (loadPixel(first) &+ c0) & 0xFF
-        storePixel(a0, first, stride)
-        var a1 = (loadPixel(second) &+ a0) & 0xFF
-        storePixel(a1, second, stride)
-        var i = stride
-        while i < count {
-            let b0 = loadPixel(prior + i)
-            let x0 = (loadPixel(first + i) &+ paethPredictor(a0, b0, c0)) & 0xFF
-            storePixel(x0, first + i, stride)
-            let x1 = (loadPixel(second + i) &+ paethPredictor(a1, x0, a0)) & 0xFF
-            storePixel(x1, second + i, stride)
-            a0 = x0
-            a1 = x1
-            c0 = b0
-            i += stride
+    static func addPixel(_ predictor: SIMD4<Int16>, to pointer: UnsafeMutablePointer<UInt8>, stride: Int) -> SIMD4<Int16> {
+        let sum = (loadPixel(pointer) &+ predictor) & 0xFF
+        let word = unsafeBitCast(SIMD4<UInt8>(truncatingIfNeeded: sum), to: UInt32.self)
+        let destination = UnsafeMutableRawPointer(pointer)
+        if stride == 4 {
+            destination.storeBytes(of: word, as: UInt32.self)
+        } else {
+            destination.storeBytes(of: UInt16(truncatingIfNeeded: word), as: UInt16.self)
+            destination.storeBytes(of: UInt8(truncatingIfNeeded: word >> 16), toByteOffset: 2, as: UInt8.self)
         }
+        return sum
     }
 
     /// The Paeth predictor in stb_image's formulation, which is equivalent to the specification's
@@ -203,7 +166,7 @@ enum PNGFilter {
     /// Selections use sign masks, not conditionals: on noisy images the choice is unpredictable
     /// and the compiler may turn `?:` into mispredicted branches.
     @inline(__always)
-    private static func paethPredictor(_ a: Int32, _ b: Int32, _ c: Int32) -> Int32 {
+    static func paethPredictor(_ a: Int32, _ b: Int32, _ c: Int32) -> Int32 {
         let threshold = c &* 3 &- (a &+ b)
         let low = min(a, b), high = max(a, b)
         let middle = high <= threshold ? low : c
@@ -212,9 +175,10 @@ enum PNGFilter {
 
     /// `paethPredictor` for each lane.
     @inline(__always)
-    private static func paethPredictor(_ a: SIMD4<Int16>, _ b: SIMD4<Int16>, _ c: SIMD4<Int16>) -> SIMD4<Int16> {
+    static func paethPredictor(_ a: SIMD4<Int16>, _ b: SIMD4<Int16>, _ c: SIMD4<Int16>) -> SIMD4<Int16> {
         let threshold = c &* 3 &- (a &+ b)
-        let low = pointwiseMin(a, b), high = pointwiseMax(a, b)
+        let bIsLower = b .< a
+        let low = a.replacing(with: b, where: bIsLower), high = b.replacing(with: a, where: bIsLower)
         let middle = low.replacing(with: c, where: high .> threshold)
         return middle.replacing(with: high, where: threshold .<= low)
     }

@@ -18,7 +18,6 @@ struct PNGScanlineDecoder: ~Copyable {
     private let header: PNGHeader
     private let unpacker: PNGRowUnpacker
     private let layoutBytesPerPixel: Int
-    private let canPairPaethRows: Bool
     /// zlib's state, at a fixed address because zlib keeps a pointer back to it.
     private let stream: UnsafeMutablePointer<z_stream>
     /// Where inflate writes: whole scanlines (filter byte first) reconstructed in place.
@@ -71,7 +70,6 @@ struct PNGScanlineDecoder: ~Copyable {
         self.header = header
         self.unpacker = unpacker
         self.layoutBytesPerPixel = header.layout(palette: nil).bytesPerPixel
-        self.canPairPaethRows = PNGFilter.canPairPaethRows(stride: header.filterStride)
         self.stream = stream
         self.stageCapacity = widestRow + 1 + (1 << 16)
         // Slack after the buffers: vector filters load a few bytes past a row's last pixel.
@@ -195,11 +193,11 @@ struct PNGScanlineDecoder: ~Copyable {
             let stride = rowByteCount + 1
             if isRowReconstructed {
                 isRowReconstructed = false
-            } else if row[0] == 4 && canPairPaethRows && rowInPass + 1 < pass.height
-                && filled - consumed >= 2 * stride && row[stride] == 4 {
-                // Two Paeth rows in a row: reconstruct them together (see reconstructPaethPair);
-                // the second is delivered in the next iteration.
-                PNGFilter.reconstructPaethPair(first: row + 1, prior: priorRow, second: row + stride + 1, count: rowByteCount, stride: header.filterStride)
+            } else if rowInPass + 1 < pass.height && filled - consumed >= 2 * stride && row[stride] == row[0]
+                && PNGFilter.canPairRows(type: row[0], stride: header.filterStride) {
+                // Two Average or Paeth rows in a row: reconstruct them together (see
+                // PNGFilter+Pairs.swift); the second is delivered in the next iteration.
+                PNGFilter.reconstructPair(type: row[0], first: row + 1, prior: priorRow, second: row + stride + 1, count: rowByteCount, stride: header.filterStride)
                 isRowReconstructed = true
             } else {
                 guard PNGFilter.reconstruct(type: row[0], row: row + 1, prior: priorRow, count: rowByteCount, stride: header.filterStride) else {

@@ -62,7 +62,7 @@ import Testing
 
     /// An image larger than the staging buffer (several inflate refills, partial rows moved to its
     /// front, the previous row kept aside) decodes to the pattern it was made of, whole and split.
-    /// Runs of Paeth rows take the paired paths (1-, 3- and 4-byte pixels).
+    /// Runs of Average and Paeth rows take the paired paths (1-, 3- and 4-byte pixels).
     @Test(arguments: [false, true], [(UInt8(2), 3), (0, 1), (6, 4)])
     func largeImageCrossesStagingBufferRefills(interlaced: Bool, format: (colorType: UInt8, channels: Int)) throws {
         let width = 700, height = 150, channels = format.channels
@@ -73,18 +73,18 @@ import Testing
             ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
             : [(0, 0, 1, 1)]
         for (x0, y0, dx, dy) in passes {
-            // Rows cycle None, Sub, then four Paeth: runs of Paeth rows, pass starts among them.
+            // Rows cycle through runs of Average and Paeth rows (paired and single), pass starts among them.
             var prior: [UInt8]?
             for y in stride(from: y0, to: height, by: dy) {
                 let raw = stride(from: x0, to: width, by: dx).flatMap { x in (0..<channels).map { value(x, y, $0) } }
-                let filter: UInt8 = [0, 1, 4, 4, 4, 4][rowNumber % 6]
+                let filter: UInt8 = [0, 1, 3, 3, 3, 4, 4, 4, 4, 2][rowNumber % 10]
                 data.append(filter)
                 data += raw.indices.map { i in
                     let a = i >= channels ? Int(raw[i - channels]) : 0
                     let b = Int(prior?[i] ?? 0), c = i >= channels ? Int(prior?[i - channels] ?? 0) : 0
                     let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
                     let paeth = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
-                    return raw[i] &- UInt8([0, a, 0, 0, paeth][Int(filter)])
+                    return raw[i] &- UInt8([0, a, b, (a + b) / 2, paeth][Int(filter)])
                 }
                 prior = raw
                 rowNumber += 1

@@ -51,29 +51,38 @@ import Testing
         }
     }
 
-    /// Two Paeth rows reconstructed together equal the two reconstructed one after the other.
-    @Test(arguments: [1, 3, 4], [1, 2, 17, 256])
-    func paethPairMatchesTwoSingleRows(stride: Int, pixels: Int) {
-        var generator = SeededGenerator(seed: UInt64(stride * 1000 + pixels))
-        let count = stride * pixels
-        let slack = [UInt8](repeating: 0xA5, count: 16)
-        let prior = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let first = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let second = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let expectedFirst = reference(type: 4, row: first, prior: prior, stride: stride)
-        let expectedSecond = reference(type: 4, row: second, prior: expectedFirst, stride: stride)
-        var actualFirst = first + slack, actualSecond = second + slack
-        let paddedPrior = prior + slack
-        #expect(PNGFilter.canPairPaethRows(stride: stride))
-        actualFirst.withUnsafeMutableBufferPointer { f in
-            actualSecond.withUnsafeMutableBufferPointer { s in
-                paddedPrior.withUnsafeBufferPointer { p in
-                    PNGFilter.reconstructPaethPair(first: f.baseAddress!, prior: p.baseAddress!, second: s.baseAddress!, count: count, stride: stride)
+    /// Two Average or Paeth rows reconstructed together equal the two reconstructed one after the other.
+    @Test(arguments: [UInt8(3), 4], [1, 3, 4])
+    func pairedRowsMatchTwoSingleRows(type: UInt8, stride: Int) {
+        for pixels in [1, 2, 17, 256] {
+            var generator = SeededGenerator(seed: UInt64(stride * 1000 + pixels))
+            let count = stride * pixels
+            let slack = [UInt8](repeating: 0xA5, count: 16)
+            let prior = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let first = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let second = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expectedFirst = reference(type: type, row: first, prior: prior, stride: stride)
+            let expectedSecond = reference(type: type, row: second, prior: expectedFirst, stride: stride)
+            var actualFirst = first + slack, actualSecond = second + slack
+            let paddedPrior = prior + slack
+            #expect(PNGFilter.canPairRows(type: type, stride: stride))
+            actualFirst.withUnsafeMutableBufferPointer { f in
+                actualSecond.withUnsafeMutableBufferPointer { s in
+                    paddedPrior.withUnsafeBufferPointer { p in
+                        PNGFilter.reconstructPair(type: type, first: f.baseAddress!, prior: p.baseAddress!, second: s.baseAddress!, count: count, stride: stride)
+                    }
                 }
             }
+            #expect(actualFirst == expectedFirst + slack, "\(pixels) pixels")
+            #expect(actualSecond == expectedSecond + slack, "\(pixels) pixels")
         }
-        #expect(actualFirst == expectedFirst + slack)
-        #expect(actualSecond == expectedSecond + slack)
+    }
+
+    @Test func onlyAverageAndPaethRowsOfSomeStridesArePaired() {
+        #expect(!PNGFilter.canPairRows(type: 1, stride: 1))
+        #expect(!PNGFilter.canPairRows(type: 2, stride: 4))
+        #expect(!PNGFilter.canPairRows(type: 4, stride: 2))
+        #expect(!PNGFilter.canPairRows(type: 3, stride: 8))
     }
 
     @Test func unknownFilterTypesAreRejectedAndLeaveTheRowAlone() {
