@@ -50,7 +50,7 @@ import CZlib
 /// try decoder.feed(bytes, into: &sink)
 /// try decoder.finish(into: &sink)
 /// ```
-public struct PNGDecoder: ~Copyable {
+public struct PNGDecoder {
     /// The eight bytes every PNG file starts with.
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
@@ -123,8 +123,8 @@ public struct PNGDecoder: ~Copyable {
             throw ImagingError(.truncated, "the file ends after the PNG signature, before IHDR", offset: offset)
         case .chunkHeader:
             phase = .failed
-            if let progress = imageDataProgress, !progress.isImageComplete {
-                throw ImagingError(.truncated, "the file ends after \(progress.rowsDelivered) of \(progress.rowsExpected) scanlines, with no IEND", offset: offset)
+            if let scanlines, !scanlines.isImageComplete {
+                throw ImagingError(.truncated, "the file ends after \(scanlines.rowsDelivered) of \(scanlines.rowsExpected) scanlines, with no IEND", offset: offset)
             }
             throw ImagingError(.truncated, "the file ends before its IEND chunk", offset: offset)
         case .chunkData, .chunkCRC:
@@ -167,7 +167,10 @@ public struct PNGDecoder: ~Copyable {
                 chunk.crc = UInt32(truncatingIfNeeded: crc32(UInt(chunk.crc), piece.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt32(take)))
                 switch chunk.handling {
                 case .collect: chunkData.append(contentsOf: piece)
-                case .inflate: try scanlines!.inflate(piece, chunkOffset: chunk.offset, into: &sink)
+                case .inflate:
+                    // Copies of this decoder share the scanline decoder until one of them writes.
+                    if !isKnownUniquelyReferenced(&scanlines) { scanlines = try scanlines!.copy() }
+                    try scanlines!.inflate(piece, chunkOffset: chunk.offset, into: &sink)
                 case .skip: break
                 }
                 position += take
@@ -206,9 +209,9 @@ public struct PNGDecoder: ~Copyable {
         default:
             break
         }
-        if chunk.handling != .inflate, let progress = imageDataProgress, !progress.isFinished {
+        if chunk.handling != .inflate, let scanlines, !scanlines.isFinished {
             // The IDAT run is over (order forbids another), so the image data must be complete now.
-            throw imageDataEndedEarly(progress)
+            throw imageDataEndedEarly(scanlines)
         }
         chunkData.removeAll(keepingCapacity: true)
         chunk.crc = UInt32(truncatingIfNeeded: typeCRC(type))
@@ -221,32 +224,11 @@ public struct PNGDecoder: ~Copyable {
     }
 
     /// The error for image data that stops, at the current chunk, before the image or its zlib stream is complete.
-    private func imageDataEndedEarly(_ progress: ImageDataProgress) -> ImagingError {
-        if progress.isImageComplete {
+    private func imageDataEndedEarly(_ scanlines: PNGScanlineDecoder) -> ImagingError {
+        if scanlines.isImageComplete {
             return chunk.error(.truncated, "the image data ends before its zlib stream does (no end marker or Adler-32); the file is truncated or corrupt")
         }
-        return chunk.error(.truncated, "the image data ends after \(progress.rowsDelivered) of \(progress.rowsExpected) scanlines; IDAT is too short")
-    }
-
-    /// How far the image data has come, nil before the first IDAT.
-    private var imageDataProgress: ImageDataProgress? {
-        // A switch borrows the non-copyable decoder; optional chaining would consume it.
-        switch scanlines {
-        case .some(let scanlines):
-            ImageDataProgress(
-                isImageComplete: scanlines.isImageComplete, isFinished: scanlines.isFinished,
-                rowsDelivered: scanlines.rowsDelivered, rowsExpected: scanlines.rowsExpected)
-        case .none:
-            nil
-        }
-    }
-
-    /// A copy of the scanline decoder's progress, for checks and messages.
-    private struct ImageDataProgress {
-        var isImageComplete: Bool
-        var isFinished: Bool
-        var rowsDelivered: Int
-        var rowsExpected: Int
+        return chunk.error(.truncated, "the image data ends after \(scanlines.rowsDelivered) of \(scanlines.rowsExpected) scanlines; IDAT is too short")
     }
 
     /// Checks the CRC of the chunk just read and acts on the data of the chunks this decoder reads.

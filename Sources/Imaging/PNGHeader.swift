@@ -123,6 +123,12 @@ struct PNGHeader: Equatable {
     /// Bytes of pixel data in a scanline of `pixelCount` pixels, without the filter byte.
     func rowByteCount(pixelCount: Int) -> Int { (pixelCount * bitsPerPixel + 7) / 8 }
 
+    /// Pixels in the widest pass row: the width, or for Adam7 the width of pass 7 (or 6 for one-row images).
+    var widestPassWidth: Int { passes.map(\.width).max()! }
+
+    /// Bytes in the widest scanline of any pass, filter byte excluded.
+    var widestRowByteCount: Int { rowByteCount(pixelCount: widestPassWidth) }
+
     /// The layout rows are delivered in; `palette` is the PLTE contents for colour type 3.
     func layout(palette: Palette?) -> PixelLayout {
         switch colorType {

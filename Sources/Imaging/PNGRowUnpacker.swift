@@ -18,7 +18,7 @@ struct PNGRowUnpacker {
     /// For depths below 8: what each input byte unpacks to (see `expansionTable`); else empty.
     private let expansion: [UInt64]
     /// Palette entries; indices at or above it are refused. 256 when there is no palette.
-    private let paletteCount: Int
+    let paletteCount: Int
 
     /// Bytes the output row needs: 0 when rows are delivered in place.
     let outputByteCountPerPixel: Int

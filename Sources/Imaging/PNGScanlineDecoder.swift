@@ -14,7 +14,10 @@ import Darwin
 /// bytes are copied only when a partial row moves to the front of the staging buffer.
 /// Inflate never writes more than the header implies: output beyond it is `.tooMuchData`,
 /// a stream that ends short of it is `.truncated`.
-struct PNGScanlineDecoder: ~Copyable {
+///
+/// A class because it owns zlib's state, which zlib points back into and must not move;
+/// `PNGDecoder` keeps value semantics by calling `copy()` before mutating a shared instance.
+final class PNGScanlineDecoder {
     private let header: PNGHeader
     private let unpacker: PNGRowUnpacker
     private let layoutBytesPerPixel: Int
@@ -65,7 +68,7 @@ struct PNGScanlineDecoder: ~Copyable {
             stream.deallocate()
             throw ImagingError(.malformed, "zlib could not start inflating (status \(status)); the system may be out of memory")
         }
-        let widestRow = header.passes.map { header.rowByteCount(pixelCount: $0.width) }.max()!
+        let widestRow = header.widestRowByteCount
         let unpacker = PNGRowUnpacker(header: header, paletteCount: paletteCount)
         self.header = header
         self.unpacker = unpacker
@@ -78,8 +81,7 @@ struct PNGScanlineDecoder: ~Copyable {
         stage.initialize(repeating: 0, count: stageCapacity + Self.slackByteCount)
         self.priorBuffer = .allocate(capacity: widestRow + Self.slackByteCount)
         priorBuffer.initialize(repeating: 0, count: widestRow + Self.slackByteCount)
-        let widestPass = header.passes.map(\.width).max()!
-        self.output = unpacker.outputByteCountPerPixel == 0 ? nil : .allocate(capacity: widestPass * unpacker.outputByteCountPerPixel)
+        self.output = unpacker.outputByteCountPerPixel == 0 ? nil : .allocate(capacity: header.widestPassWidth * unpacker.outputByteCountPerPixel)
         self.priorRow = UnsafePointer(priorBuffer)
         self.rowByteCount = header.rowByteCount(pixelCount: header.passes[0].width)
         self.remainingByteCount = header.decompressedByteCount
@@ -92,6 +94,29 @@ struct PNGScanlineDecoder: ~Copyable {
         stage.deallocate()
         priorBuffer.deallocate()
         output?.deallocate()
+    }
+
+    /// An independent decoder in the same state: zlib's state and every buffer duplicated.
+    func copy() throws(ImagingError) -> PNGScanlineDecoder {
+        let twin = try PNGScanlineDecoder(header: header, paletteCount: unpacker.paletteCount)
+        // inflateCopy replaces the twin's fresh stream, so release that one's memory first.
+        inflateEnd(twin.stream)
+        guard inflateCopy(twin.stream, stream) == Z_OK else {
+            throw ImagingError(.malformed, "zlib could not copy its state; the system may be out of memory")
+        }
+        twin.stage.update(from: stage, count: stageCapacity + Self.slackByteCount)
+        twin.priorBuffer.update(from: priorBuffer, count: header.widestRowByteCount + Self.slackByteCount)
+        if let output, let twinOutput = twin.output { twinOutput.update(from: output, count: unpacker.outputByteCountPerPixel * header.widestPassWidth) }
+        twin.filled = filled
+        twin.consumed = consumed
+        twin.priorRow = priorRow == UnsafePointer(priorBuffer) ? UnsafePointer(twin.priorBuffer) : UnsafePointer(twin.stage) + (priorRow - UnsafePointer(stage))
+        twin.isRowReconstructed = isRowReconstructed
+        twin.passIndex = passIndex
+        twin.rowInPass = rowInPass
+        twin.rowByteCount = rowByteCount
+        twin.remainingByteCount = remainingByteCount
+        twin.hasStreamEnded = hasStreamEnded
+        return twin
     }
 
     /// True once every row of every pass has been delivered.
@@ -111,7 +136,7 @@ struct PNGScanlineDecoder: ~Copyable {
     ///
     /// Errors name the chunk's offset, not the byte within it: where zlib notices a problem depends
     /// on how the input was split, and the outcome must not.
-    mutating func inflate(_ input: UnsafeRawBufferPointer, chunkOffset offset: Int, into sink: inout some RowSink) throws(ImagingError) {
+    func inflate(_ input: UnsafeRawBufferPointer, chunkOffset offset: Int, into sink: inout some RowSink) throws(ImagingError) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         var pieceStart = 0
         while pieceStart < input.count {
@@ -134,7 +159,7 @@ struct PNGScanlineDecoder: ~Copyable {
     }
 
     /// Fills the staging buffer from zlib and delivers the rows it completes.
-    private mutating func inflateRows(at offset: Int, into sink: inout some RowSink) throws(ImagingError) {
+    private func inflateRows(at offset: Int, into sink: inout some RowSink) throws(ImagingError) {
         if consumed > 0 && stageCapacity - filled < rowByteCount + 1 + (1 << 15) { compactStage() }
         // zlib counts in 32 bits; rows wider than 1 GiB (only with raised limits) fill in several calls.
         let room = min(stageCapacity - filled, remainingByteCount, 1 << 30)
@@ -158,7 +183,7 @@ struct PNGScanlineDecoder: ~Copyable {
 
     /// Once every row is in, lets zlib read on to the end of its stream (the Adler-32 may come
     /// later), refusing any further output.
-    private mutating func inflatePastImage(at offset: Int) throws(ImagingError) {
+    private func inflatePastImage(at offset: Int) throws(ImagingError) {
         // The staging buffer is no longer needed; a few bytes of it catch excess output.
         stream.pointee.next_out = stage
         stream.pointee.avail_out = 64
@@ -186,7 +211,7 @@ struct PNGScanlineDecoder: ~Copyable {
     }
 
     /// Reconstructs, unpacks and delivers every whole scanline in the staging buffer.
-    private mutating func deliverCompleteRows(at offset: Int, into sink: inout some RowSink) throws(ImagingError) {
+    private func deliverCompleteRows(at offset: Int, into sink: inout some RowSink) throws(ImagingError) {
         while passIndex < header.passes.count, filled - consumed > rowByteCount {
             let pass = header.passes[passIndex]
             let row = stage + consumed
@@ -223,7 +248,7 @@ struct PNGScanlineDecoder: ~Copyable {
     }
 
     /// Moves on to the next pass, whose first scanline has an all-zero predecessor.
-    private mutating func startNextPass() {
+    private func startNextPass() {
         passIndex += 1
         rowInPass = 0
         guard passIndex < header.passes.count else { return }
@@ -234,7 +259,7 @@ struct PNGScanlineDecoder: ~Copyable {
 
     /// Moves the partial scanline at the end of the staging buffer to its front, keeping the
     /// previous scanline in `priorBuffer` if it was about to be overwritten.
-    private mutating func compactStage() {
+    private func compactStage() {
         if priorRow >= UnsafePointer(stage) && priorRow < UnsafePointer(stage + stageCapacity) {
             priorBuffer.update(from: priorRow, count: rowByteCount)
             priorRow = UnsafePointer(priorBuffer)

@@ -103,6 +103,28 @@ import Testing
         #expect(split.fragments == whole.fragments)
     }
 
+    /// A decoder copied mid-image is a value: the copy and the original finish independently.
+    @Test(arguments: ["chunks-i", "basn2c16"])
+    func copiesDecodeIndependently(_ name: String) throws {
+        let png = try #require(PNGFixture.all.first { $0.name == name }).png
+        let whole = try decode(png).get()
+        var original = PNGDecoder()
+        var originalSink = RecordingSink()
+        let half = png.count / 2
+        try png.withUnsafeBytes { bytes in
+            try original.feed(UnsafeRawBufferPointer(rebasing: bytes[..<half]), into: &originalSink)
+            var copy = original
+            var copySink = originalSink
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[half...])
+            try copy.feed(rest, into: &copySink)
+            try copy.finish(into: &copySink)
+            try original.feed(rest, into: &originalSink)
+            try original.finish(into: &originalSink)
+            #expect(copySink.fragments == whole.fragments)
+        }
+        #expect(originalSink.fragments == whole.fragments)
+    }
+
     @Test func bytesAfterIENDAreIgnored() throws {
         let png = PNGBuilder.gray(width: 3, height: 2) + Array("trailing junk".utf8)
         let sink = try decode(png).get()
