@@ -254,7 +254,7 @@ def thumbnail_fixtures():
         pixels = rng.integers(0, 256, (h, w)).astype(np.uint8)
         if w * h > 400:
             pixels = imagegen.photo(rng, w, h, 1)[:, :, 0]
-        name = f"luma-{w}x{h}.raw"
+        name = f"luma-{w}x{h}-n{n}.raw"
         with open(os.path.join(OUT, name), "wb") as out:
             out.write(pixels.tobytes())
         thumbnail = np.asarray(Image.frombytes("L", (w, h), pixels.tobytes()).resize((n + 1, n), Image.LANCZOS))

@@ -41,7 +41,7 @@ public struct FingerprintStream {
         case .sniffing(var prefix):
             prefix.append(contentsOf: chunk)
             decoder = .busy
-            guard let format = try Self.sniff(prefix, isComplete: false) else {
+            guard let format = try Self.sniff(prefix) else {
                 decoder = .sniffing(prefix)
                 return
             }
@@ -65,7 +65,7 @@ public struct FingerprintStream {
         switch decoder {
         case .sniffing(let prefix):
             decoder = .busy
-            guard let format = try Self.sniff(prefix, isComplete: true) else {
+            guard let format = try Self.sniff(prefix) else {
                 throw ImagingError(.truncated, prefix.isEmpty ? "the input is empty" : "the input is only \(prefix.count) byte(s) long", offset: prefix.count)
             }
             try start(format, prefix: prefix)
@@ -84,23 +84,15 @@ public struct FingerprintStream {
         )
     }
 
-    /// The format `prefix` starts with, nil when more bytes are needed to tell.
-    static func sniff(_ prefix: [UInt8], isComplete: Bool) throws(ImagingError) -> ImageFormat? {
-        let unrecognized = ImagingError(.unrecognizedFormat, "not a PNG or PNM image: the file starts with neither the PNG signature nor P1 … P6", offset: 0)
-        if let first = prefix.first, first == pngSignature[0] {
-            if prefix.count < pngSignature.count {
-                guard !isComplete, pngSignature.starts(with: prefix) else { throw unrecognized }
-                return nil
-            }
-            guard prefix.starts(with: pngSignature) else { throw unrecognized }
-            return .png
+    /// The format `prefix` starts with; nil while `prefix` is still a prefix of a signature.
+    static func sniff(_ prefix: [UInt8]) throws(ImagingError) -> ImageFormat? {
+        let candidates: [(ImageFormat, [UInt8])] = [(.png, pngSignature)] + (1...6).map { (.pnm, [UInt8(ascii: "P"), UInt8(ascii: "0") + UInt8($0)]) }
+        for (format, signature) in candidates {
+            if prefix.starts(with: signature) { return format }
+            // A prefix of a signature needs more bytes, or was cut short: `finish` says truncated.
+            if prefix.count < signature.count && signature.starts(with: prefix) { return nil }
         }
-        if prefix.count < 2 {
-            guard !isComplete, prefix.first.map({ $0 == UInt8(ascii: "P") }) ?? true else { throw unrecognized }
-            return nil
-        }
-        guard prefix[0] == UInt8(ascii: "P"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(prefix[1]) else { throw unrecognized }
-        return .pnm
+        throw ImagingError(.unrecognizedFormat, "not a PNG or PNM image: the file starts with neither the PNG signature nor P1 … P6", offset: 0)
     }
 
     private mutating func start(_ format: ImageFormat, prefix: [UInt8]) throws(ImagingError) {
