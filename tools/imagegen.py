@@ -43,3 +43,22 @@ def scan(rng, width, height, channels=1):
         paper[top:top + line][ink] = 30
     page = np.clip(paper, 0, 255).astype(np.uint8)
     return np.repeat(page[:, :, None], channels, axis=2)
+
+
+class PhotoRows:
+    """Photo-like rows generated one at a time, for images too big to hold (20000 × 20000)."""
+
+    def __init__(self, rng, width, height, channels=1):
+        self.width, self.height, self.channels = width, height, channels
+        self.params = [(rng.uniform(0.5, 4.0, 2) * 2 * np.pi / max(width, height), rng.uniform(0, 2 * np.pi, 2),
+                        rng.uniform(-0.4, 0.4, 2)) for _ in range(channels)]
+        self.noise = np.random.default_rng(int(rng.integers(0, 2**32)))
+        self.x = np.arange(width, dtype=np.float64)
+
+    def row(self, y):
+        planes = []
+        for (fx, fy), (px, py), (gx, gy) in self.params:
+            value = 0.5 + 0.3 * np.sin(self.x * fx + px) * np.cos(y * fy + py) + gx * self.x / self.width + gy * y / self.height
+            value += self.noise.normal(0, 0.04, self.width)
+            planes.append(np.clip(value * 255, 0, 255))
+        return np.stack(planes, axis=-1).astype(np.uint8)
