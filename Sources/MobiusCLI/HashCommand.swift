@@ -2,7 +2,7 @@ import Foundation
 import Imaging
 import Synchronization
 
-/// `mobius-dhash hash [--json] [--size N] [--workers N] FILE…`: prints each file's dHash.
+/// `mobius-dhash hash [--json] [--size N] [--workers N] [--max-pixels N] FILE…`: prints each file's dHash.
 ///
 /// Output is `<hex>  <file>` per line, like `sha256sum`, or with `--json` one JSON object per
 /// line: `{"file","hash","hash_base64","bits","width","height","format"}`. Files are hashed by
@@ -20,11 +20,16 @@ struct HashCommand: Command {
     let size: Int
     /// Threads hashing files at once.
     let workers: Int
+    /// Images above this many pixels are refused (default 100 million).
+    let limits: DecodingLimits
 
     init(arguments: inout ArgumentList) throws(UsageError) {
         isJSON = arguments.flag("--json")
         size = try arguments.integer("--size", in: 2...64) ?? 8
         workers = try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
+        var limits = DecodingLimits()
+        if let maxPixels = try arguments.integer("--max-pixels", in: 1...(1 << 40)) { limits.maxPixelCount = maxPixels }
+        self.limits = limits
         files = try arguments.remainingPositionals()
         guard !files.isEmpty else { throw UsageError("hash needs at least one FILE ('-' for standard input)") }
         guard files.filter({ $0 == "-" }).count <= 1 else { throw UsageError("'-' (standard input) can be given only once") }
@@ -33,7 +38,7 @@ struct HashCommand: Command {
     func run(_ io: CommandIO) throws -> ExitStatus {
         var hasFailed = false
         ParallelMap.run(count: files.count, workers: workers) { index in
-            ImageFileReader.fingerprint(path: files[index], size: size)
+            ImageFileReader.fingerprint(path: files[index], size: size, limits: limits)
         } deliver: { index, result in
             switch result {
             case .success(let fingerprint):

@@ -76,6 +76,17 @@ import TestSupport
         #expect(errors[1].contains(missing) && errors[1].contains("cannot open"))
     }
 
+    @Test func maxPixelsIsConfigurable() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let path = folder.appending("ten.pgm")
+        try Data(pgm(width: 10, height: 10, seed: 3)).write(to: URL(fileURLWithPath: path))
+        let (refused, _, errors) = run(["hash", "--max-pixels", "99", path])
+        #expect(refused == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(errors.first?.contains("above the limit of 99 pixels") == true)
+        #expect(run(["hash", "--max-pixels", "100", path]).0 == MobiusCLI.ExitStatus.success)
+    }
+
     @Test func usageMistakes() {
         #expect(run(["hash"]).0 == MobiusCLI.ExitStatus.usageOrUnreadable)
         #expect(run(["hash", "--size", "1", "x"]).0 == MobiusCLI.ExitStatus.usageOrUnreadable)
