@@ -11,7 +11,7 @@
 /// stream.
 public struct FingerprintStream {
     private enum Decoder {
-        /// Fewer bytes than the format sniffing needs have arrived.
+        /// Fewer bytes than the format sniffing needs have arrived (at most 7).
         case sniffing([UInt8])
         case pnm(PNMDecoder)
         /// Held while a decoder is taken out to be mutated.
@@ -38,20 +38,23 @@ public struct FingerprintStream {
     /// Consumes the next chunk of the file.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws(ImagingError) {
         switch decoder {
-        case .sniffing(var prefix):
-            prefix.append(contentsOf: chunk)
+        case .sniffing(let prefix):
             decoder = .busy
-            guard let format = try Self.sniff(prefix) else {
-                decoder = .sniffing(prefix)
+            // Only the head is copied: a whole file handed over in one chunk is never duplicated.
+            let head = prefix + chunk.prefix(Self.pngSignature.count)
+            guard let format = try Self.sniff(head) else {
+                // Still a proper prefix of a signature, so the whole chunk is in `head`.
+                decoder = .sniffing(head)
                 return
             }
             try start(format, prefix: prefix)
+            try feed(chunk)
         case .pnm(var pnm):
             decoder = .busy
             try pnm.feed(chunk, into: &builder)
             decoder = .pnm(pnm)
         case .busy:
-            throw ImagingError(.malformed, "the fingerprint stream was used after it reported an error")
+            throw ImagingError(.malformed, "the fingerprint stream was used after it finished or reported an error")
         }
     }
 
@@ -74,7 +77,7 @@ public struct FingerprintStream {
             decoder = .busy
             try pnm.finish(into: &builder)
         case .busy:
-            throw ImagingError(.malformed, "the fingerprint stream was used after it reported an error")
+            throw ImagingError(.malformed, "the fingerprint stream was used after it finished or reported an error")
         }
         let thumbnail = try builder.finish()
         let header = builder.header!

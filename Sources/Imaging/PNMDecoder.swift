@@ -83,7 +83,7 @@ public struct PNMDecoder {
             state = .plain(raster)
             delivered = raster.rowCount
         case .busy:
-            throw ImagingError(.malformed, "the PNM decoder was used after it reported an error", offset: offset)
+            throw ImagingError(.malformed, "the PNM decoder was used after it finished or reported an error", offset: offset)
         }
         guard let header, delivered == header.height else {
             throw ImagingError(.truncated, "the PNM raster ends after \(delivered) of \(header?.height ?? 0) rows; the file is cut short", offset: offset)
