@@ -30,7 +30,8 @@ import TestSupport
         var expected: [String] = []
         var paths: [String] = []
         for index in 0..<12 {
-            let bytes = pgm(width: 20 + index * 13, height: 15 + index * 7, seed: UInt64(index))
+            // Image 11 is over 256 KiB, so it is read in more than one chunk.
+            let bytes = index == 11 ? pgm(width: 1200, height: 400, seed: 11) : pgm(width: 20 + index * 13, height: 15 + index * 7, seed: UInt64(index))
             let path = folder.appending("image-\(index).pgm")
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             paths.append(path)
