@@ -107,5 +107,7 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
     }
 }
 
+/// Matches carry only `Sendable` ids.
 extension HammingIndex.Match: Sendable {}
+/// Matches compare by id, hash and distance.
 extension HammingIndex.Match: Equatable where ID: Equatable {}

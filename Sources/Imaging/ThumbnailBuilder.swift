@@ -37,6 +37,7 @@ public struct ThumbnailBuilder: RowSink {
     /// The header of the image being resampled, once `begin` has been called.
     public var header: ImageHeader? { plan?.header }
 
+    /// Checks the header against the limits and prepares the weights and sums for it.
     public mutating func begin(_ header: ImageHeader) throws(ImagingError) {
         guard header.width >= 1, header.height >= 1 else {
             throw ImagingError(.badHeader, "the image is \(header.width) × \(header.height) pixels; both must be at least 1")
@@ -61,6 +62,7 @@ public struct ThumbnailBuilder: RowSink {
         firstOpenOutputRow = 0
     }
 
+    /// Adds one decoded row (or, for interlaced images, one pass row) to the thumbnail.
     public mutating func consume(_ fragment: RowFragment) throws(ImagingError) {
         guard let plan else { throw ImagingError(.malformed, "pixels arrived before the image header") }
         let header = plan.header
