@@ -94,6 +94,8 @@ differ = [path for path in files if ours.get(path) != pillow.get(path) and modes
 deviations = [path for path in files if modes.get(path) in ("I;16", "I;16B", "I")]
 
 count = len(files)
+if failed:
+    print(f"WARNING: mobius-dhash refused {len(failed)} of {count} files (listed below); its figures below are not comparable")
 print(f"corpus: {args.directory}: {count} images, {sizes:.1f} MB, {pixels:.1f} Mpixel")
 print(f"{'':28}{'images/s':>10}{'MB/s':>10}{'Mpixel/s':>10}{'seconds':>10}{'peak RSS':>12}")
 for name, seconds, rss in [("mobius-dhash (1 worker)", ours_seconds, ours_rss), ("mobius-dhash (2 workers)", two_seconds, two_rss),
