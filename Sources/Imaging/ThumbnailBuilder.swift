@@ -26,6 +26,10 @@ public struct ThumbnailBuilder: RowSink {
     private var nextRow = 0
     private var firstOpenOutputRow = 0
 
+    /// The longest side accepted: the Lanczos weights take about 24 bytes per pixel of side
+    /// (each input sample lies in about six output windows), so this caps them near 48 MiB.
+    public static let maxSideLength = 1 << 21
+
     /// A builder for a `width` × `height` thumbnail (both at least 1).
     public init(width: Int, height: Int, limits: DecodingLimits = DecodingLimits()) {
         precondition(width >= 1 && height >= 1, "thumbnail of \(width) × \(height)")
@@ -45,6 +49,9 @@ public struct ThumbnailBuilder: RowSink {
         let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
         guard !overflow, pixels <= limits.maxPixelCount else {
             throw ImagingError(.tooManyPixels, "the image is \(header.width) × \(header.height) pixels, above the limit of \(limits.maxPixelCount) pixels")
+        }
+        guard header.width <= Self.maxSideLength, header.height <= Self.maxSideLength else {
+            throw ImagingError(.tooManyPixels, "the image is \(header.width) × \(header.height) pixels; sides longer than \(Self.maxSideLength) pixels are refused")
         }
         if header.isInterlaced {
             guard pixels <= limits.maxInterlacedPixelCount else {

@@ -106,6 +106,14 @@ import TestSupport
             throws: { ($0 as? ImagingError)?.code == .tooManyPixels }
     }
 
+    @Test func overlongSidesAreRefusedBeforeTheWeightsAreBuilt() {
+        for (width, height) in [(ThumbnailBuilder.maxSideLength + 1, 1), (1, ThumbnailBuilder.maxSideLength + 1)] {
+            var builder = ThumbnailBuilder(width: 9, height: 8)
+            #expect { try builder.begin(ImageHeader(width: width, height: height, layout: .gray, format: .pnm, isInterlaced: false, sourceBitDepth: 8)) }
+                throws: { ($0 as? ImagingError)?.code == .tooManyPixels }
+        }
+    }
+
     @Test func rowsOutOfOrderOrMissingAreRefused() throws {
         var builder = ThumbnailBuilder(width: 9, height: 8)
         try builder.begin(ImageHeader(width: 4, height: 3, layout: .gray, format: .pnm, isInterlaced: false, sourceBitDepth: 8))
