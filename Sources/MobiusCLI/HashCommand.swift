@@ -1,6 +1,5 @@
 import Foundation
 import Imaging
-import Synchronization
 
 /// `mobius-dhash hash [--json] [--size N] [--workers N] [--max-pixels N] FILE…`: prints each file's dHash.
 ///
