@@ -4,6 +4,7 @@ public enum MobiusCommandLine {
     // nonisolated(unsafe): a constant array of metatypes, never mutated.
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         HelpCommand.self,
+        HashCommand.self,
     ]
 
     /// Runs the command named by `arguments` (without the program name) and returns its status.
