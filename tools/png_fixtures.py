@@ -12,91 +12,23 @@ import json
 import random
 import struct
 import sys
-import zlib
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
-CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+import pnglib
+
 DEPTHS = {0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]}
 LETTER = {0: "g", 2: "c", 3: "p", 4: "a", 6: "a"}
-ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
 
 
-def chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def pack_row(pixels, depth):
-    """Packs a row of sample tuples into scanline bytes, most significant bit first."""
-    samples = [s for p in pixels for s in p]
-    if depth == 16:
-        return b"".join(struct.pack(">H", s) for s in samples)
-    if depth == 8:
-        return bytes(samples)
-    out, acc, bits = bytearray(), 0, 0
-    for s in samples:
-        acc = (acc << depth) | s
-        bits += depth
-        if bits == 8:
-            out.append(acc)
-            acc, bits = 0, 0
-    if bits:
-        out.append(acc << (8 - bits))
-    return bytes(out)
-
-
-def paeth(a, b, c):
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    return a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-
-
-def filter_row(kind, row, prior, bpp):
-    out = bytearray([kind])
-    for i, x in enumerate(row):
-        a = row[i - bpp] if i >= bpp else 0
-        b = prior[i]
-        c = prior[i - bpp] if i >= bpp else 0
-        predictor = [0, a, b, (a + b) // 2, paeth(a, b, c)][kind]
-        out.append((x - predictor) & 0xFF)
-    return bytes(out)
-
-
-def image_data(width, height, color_type, depth, pixel, interlaced):
-    """The uncompressed image data; row n of the file uses filter type n mod 5."""
-    bpp = max(1, CHANNELS[color_type] * depth // 8)
-    passes = ADAM7 if interlaced else [(0, 0, 1, 1)]
-    data, count = bytearray(), 0
-    for x0, y0, dx, dy in passes:
-        xs, ys = list(range(x0, width, dx)), list(range(y0, height, dy))
-        if not xs or not ys:
-            continue
-        prior = bytes(len(pack_row([pixel(xs[0], ys[0])] * len(xs), depth)))
-        for y in ys:
-            row = pack_row([pixel(x, y) for x in xs], depth)
-            data += filter_row(count % 5, row, prior, bpp)
-            prior, count = row, count + 1
-    return bytes(data)
-
-
-def encode(width, height, color_type, depth, pixel, interlaced, palette=None, trns=None,
-           idat_size=None, before=(), after=()):
-    ihdr = struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, 1 if interlaced else 0)
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
-    for kind, data in before:
-        png += chunk(kind, data)
-    if palette is not None:
-        png += chunk(b"PLTE", bytes(c for entry in palette for c in entry))
-    if trns is not None:
-        png += chunk(b"tRNS", trns)
-    stream = zlib.compress(image_data(width, height, color_type, depth, pixel, interlaced), 9)
-    size = idat_size or len(stream)
-    for start in range(0, len(stream), size):
-        png += chunk(b"IDAT", stream[start:start + size])
-    for kind, data in after:
-        png += chunk(kind, data)
-    return png + chunk(b"IEND", b"")
+def encode(path, width, height, color_type, depth, pixel, interlaced, palette=None, trns=None,
+           idat_size=8192, before=(), after=()):
+    """Writes the PNG with tools/pnglib.py; row n of each pass uses filter type n mod 5."""
+    rows = lambda y: np.array([pixel(x, y) for x in range(width)], dtype=np.int64)
+    pnglib.write_png(path, width, height, color_type, depth, rows, palette=palette, trns=trns,
+                     interlaced=interlaced, idat_size=idat_size, level=9, chunks_before=before, chunks_after=after)
 
 
 def expected_bytes(width, height, color_type, depth, pixel):
@@ -140,7 +72,7 @@ def sample_pixel(width, height, color_type, depth, seed):
     """Smooth gradients plus noise: compresses a little, exercises every filter."""
     rng = random.Random(seed)
     top = (1 << depth) - 1
-    channels = CHANNELS[color_type]
+    channels = pnglib.CHANNELS[color_type]
     noise = {(x, y, c): rng.randrange(top + 1) for x in range(width) for y in range(height) for c in range(channels)}
 
     def pixel(x, y):
@@ -160,9 +92,9 @@ def palette_size(depth):
     return min(1 << depth, 200) if depth == 8 else (1 << depth) - 1 if depth > 1 else 2
 
 
-def write(out, manifest, name, png, width, height, color_type, depth, interlaced, expected, palette=None):
+def write(out, manifest, name, encoder, width, height, color_type, depth, interlaced, expected, palette=None):
     path = out / f"{name}.png"
-    path.write_bytes(png)
+    encoder(path)
     decoded = pillow_bytes(path, color_type, depth)
     if decoded != expected:
         sys.exit(f"{name}: Pillow decodes other pixels than the encoder wrote")
@@ -196,7 +128,7 @@ def main():
                 elif color_type == 2:
                     trns = struct.pack(">HHH", 1, 2, 3)
                 name = f"bas{'i' if interlaced else 'n'}{color_type}{LETTER[color_type]}{depth:02d}"
-                png = encode(width, height, color_type, depth, pixel, interlaced, palette, trns)
+                png = lambda path: encode(path, width, height, color_type, depth, pixel, interlaced, palette, trns)
                 write(out, manifest, name, png, width, height, color_type, depth, interlaced,
                       expected_bytes(width, height, color_type, depth, pixel), palette)
 
@@ -204,7 +136,7 @@ def main():
     # one; the decoder must skip them after checking their CRCs.
     pixel = sample_pixel(width, height, 6, 8, 100)
     for interlaced in (False, True):
-        png = encode(width, height, 6, 8, pixel, interlaced, idat_size=3,
+        png = lambda path: encode(path, width, height, 6, 8, pixel, interlaced, idat_size=3,
                      before=[(b"gAMA", struct.pack(">I", 45455)), (b"tEXt", b"Comment\0fixture"), (b"prIv", b"\0" * 40)],
                      after=[(b"tEXt", b"After\0the image data"), (b"zzZz", b"")])
         write(out, manifest, f"chunks-{'i' if interlaced else 'n'}", png, width, height, 6, 8, interlaced,
@@ -214,7 +146,7 @@ def main():
     for w, h in ((1, 1), (5, 1), (1, 6)):
         for interlaced in (False, True):
             pixel = sample_pixel(w, h, 2, 8, 200 + w * 10 + h)
-            png = encode(w, h, 2, 8, pixel, interlaced)
+            png = lambda path: encode(path, w, h, 2, 8, pixel, interlaced)
             write(out, manifest, f"tiny{w}x{h}-{'i' if interlaced else 'n'}", png, w, h, 2, 8, interlaced,
                   expected_bytes(w, h, 2, 8, pixel))
 
