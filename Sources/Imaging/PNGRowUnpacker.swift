@@ -86,9 +86,10 @@ struct PNGRowUnpacker {
         }
     }
 
-    /// Spreads `bits`-wide samples, most significant first, to one byte each, multiplied by `scale`.
+    /// Spreads `bits`-wide samples, most significant first, to one byte each, scaled as the
+    /// `expansion` table says (grey levels ×255/×85/×17, palette indices unscaled).
     ///
-    /// Whole input bytes go through `expansion`, one table load and one 2-, 4- or 8-byte store each.
+    /// Whole input bytes go through the table: one load and one 2-, 4- or 8-byte store each.
     private func unpackBits(_ raw: UnsafePointer<UInt8>, pixelCount: Int, bits: Int, into output: UnsafeMutablePointer<UInt8>) {
         let perByte = 8 / bits
         let wholeBytes = pixelCount / perByte
