@@ -53,9 +53,11 @@ def _chunk(out, kind, data):
 
 
 def write_png(path, width, height, color_type, bit_depth, row_at, palette=None, trns=None,
-              interlaced=False, filter_for_row=lambda y: y % 5, idat_size=8192, level=6):
+              interlaced=False, filter_for_row=lambda y: y % 5, idat_size=8192, level=6,
+              chunks_before=(), chunks_after=()):
     """Writes a PNG. `row_at(y)` returns row y as a (width, channels) array; with
-    `interlaced`, every row is requested up front (small images only)."""
+    `interlaced`, every row is requested up front (small images only). `chunks_before` and
+    `chunks_after` are extra (type, data) chunks written before PLTE and after the last IDAT."""
     channels = CHANNELS[color_type]
     bpp = max(1, channels * bit_depth // 8)
     compressor = zlib.compressobj(level)
@@ -63,6 +65,8 @@ def write_png(path, width, height, color_type, bit_depth, row_at, palette=None, 
         out.write(b"\x89PNG\r\n\x1a\n")
         _chunk(out, b"IHDR", struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 1 if interlaced else 0))
         _chunk(out, b"tEXt", b"Software\x00mobius-dhash tools/pnglib.py")
+        for kind, data in chunks_before:
+            _chunk(out, kind, data)
         if palette is not None:
             _chunk(out, b"PLTE", bytes(np.asarray(palette, dtype=np.uint8).reshape(-1)))
         if trns is not None:
@@ -96,6 +100,8 @@ def write_png(path, width, height, color_type, bit_depth, row_at, palette=None, 
         while pending:
             _chunk(out, b"IDAT", bytes(pending[:idat_size]))
             del pending[:idat_size]
+        for kind, data in chunks_after:
+            _chunk(out, kind, data)
         _chunk(out, b"IEND", b"")
 
 

@@ -6,20 +6,20 @@
 /// while let chunk = read(256 << 10) { try stream.feed(chunk) }
 /// let fingerprint = try stream.finish()
 /// ```
-/// Formats: PNM (P1 … P6). PNG files are recognised by their signature and refused with
-/// `.unrecognizedFormat` until the PNG decoder is wired in below. After an error, discard the
-/// stream.
+/// Formats: PNG (every colour type, bit depth and interlace) and PNM (P1 … P6). After an error,
+/// discard the stream.
 public struct FingerprintStream {
     private enum Decoder {
         /// Fewer bytes than the format sniffing needs have arrived (at most 7).
         case sniffing([UInt8])
+        case png(PNGDecoder)
         case pnm(PNMDecoder)
         /// Held while a decoder is taken out to be mutated.
         case busy
     }
 
     /// The 8-byte PNG signature.
-    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    static var pngSignature: [UInt8] { PNGDecoder.signature }
 
     private let size: Int
     private let limits: DecodingLimits
@@ -49,6 +49,10 @@ public struct FingerprintStream {
             }
             try start(format, prefix: prefix)
             try feed(chunk)
+        case .png(var png):
+            decoder = .busy
+            try png.feed(chunk, into: &builder)
+            decoder = .png(png)
         case .pnm(var pnm):
             decoder = .busy
             try pnm.feed(chunk, into: &builder)
@@ -73,6 +77,9 @@ public struct FingerprintStream {
             }
             try start(format, prefix: prefix)
             return try finish()
+        case .png(var png):
+            decoder = .busy
+            try png.finish(into: &builder)
         case .pnm(var pnm):
             decoder = .busy
             try pnm.finish(into: &builder)
@@ -107,9 +114,11 @@ public struct FingerprintStream {
             }
             decoder = .pnm(pnm)
         case .png:
-            // TODO: PNG decoder lands from the png branch: create PNGDecoder(limits:), feed it
-            // `prefix` into `builder`, store it in a `.png` case, and mirror `.pnm` in feed/finish.
-            throw ImagingError(.unrecognizedFormat, "PNG decoding is not available in this build", offset: 0)
+            var png = PNGDecoder(limits: limits)
+            try prefix.withUnsafeBufferPointer { (bytes) throws(ImagingError) in
+                try png.feed(UnsafeRawBufferPointer(bytes), into: &builder)
+            }
+            decoder = .png(png)
         }
     }
 }
