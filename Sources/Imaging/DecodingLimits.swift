@@ -33,4 +33,20 @@ public struct DecodingLimits: Sendable, Equatable {
         self.maxDecompressedByteCount = maxDecompressedByteCount
         self.maxChunkLength = maxChunkLength
     }
+
+    /// Bytes of decompressed PNG data one pixel can imply at most: 8 for 16-bit RGBA, plus one
+    /// filter byte, since every scanline (of every Adam7 pass) holds at least one pixel.
+    public static let maxDecompressedBytesPerPixel = 9
+
+    /// The defaults with the pixel limit set to `pixelCount`, and the decompressed-size limit
+    /// raised with it (never lowered below the default) to what the largest legal image of that
+    /// many pixels inflates to, so that any PNG within the pixel limit is also within the size
+    /// limit. The interlaced-image limit, a memory bound, is unchanged.
+    public static func allowing(pixels pixelCount: Int) -> DecodingLimits {
+        precondition(pixelCount > 0, "the pixel limit must be positive")
+        let (implied, overflow) = pixelCount.multipliedReportingOverflow(by: maxDecompressedBytesPerPixel)
+        var limits = DecodingLimits(maxPixelCount: pixelCount)
+        limits.maxDecompressedByteCount = max(limits.maxDecompressedByteCount, overflow ? Int.max : implied)
+        return limits
+    }
 }

@@ -29,6 +29,13 @@ struct LanczosCoefficients: Equatable {
     let weights: [Int32]
     /// Distance between consecutive output samples' weights.
     let stride: Int
+    /// `weights` split for the horizontal pass as `weight = high × 2¹¹ + low`, `low` in 0 ..< 2¹¹:
+    /// both halves fit 16 bits, so pixel × half products vectorise as 16-bit multiply-adds
+    /// (`pmaddwd`) instead of emulated 32-bit multiplies; the sum is the same modulo 2³².
+    private let highWeights: [Int16]
+    private let lowWeights: [Int16]
+    /// Bits of the low half of each split weight.
+    private static let lowBits: Int32 = 11
 
     /// The weights for resampling `inputSize` samples to `outputSize` (both at least 1).
     init(inputSize: Int, outputSize: Int) {
@@ -64,6 +71,12 @@ struct LanczosCoefficients: Equatable {
         windowStarts = starts
         windowCounts = counts
         weights = fixed
+        (highWeights, lowWeights) = Self.split(fixed)
+    }
+
+    /// Each weight as its high and low 16-bit halves (see `highWeights`).
+    private static func split(_ weights: [Int32]) -> ([Int16], [Int16]) {
+        (weights.map { Int16($0 >> lowBits) }, weights.map { Int16($0 & (1 << lowBits - 1)) })
     }
 
     /// Pillow's truncated sinc, `sinc(x) · sinc(x / 3)` on [−3, 3) and 0 elsewhere.
@@ -93,6 +106,7 @@ extension LanczosCoefficients {
         windowCounts = [Int](repeating: 1, count: size)
         weights = [Int32](repeating: 1 << Self.precisionBits, count: size)
         stride = 1
+        (highWeights, lowWeights) = Self.split(weights)
     }
 
     /// Number of output samples.
@@ -102,17 +116,25 @@ extension LanczosCoefficients {
     func windowEnd(_ index: Int) -> Int { windowStarts[index] + windowCounts[index] }
 
     /// Resamples one row: `outputSize` clipped bytes from `source`'s input samples.
+    ///
+    /// Computes `2²¹ + Σ pixel × weight` modulo 2³² as `2¹¹ × Σ pixel × high + Σ pixel × low`:
+    /// wrapping arithmetic is a ring, so the result is Pillow's to the bit.
     func resample(_ source: UnsafePointer<UInt8>, into target: UnsafeMutablePointer<UInt8>) {
-        weights.withUnsafeBufferPointer { weights in
-            for index in 0..<outputSize {
-                let start = windowStarts[index]
-                let kernel = weights.baseAddress! + index * stride
-                let pixels = source + start
-                var sum = Self.roundingBias
-                for x in 0..<windowCounts[index] {
-                    sum &+= Int32(truncatingIfNeeded: pixels[x]) &* kernel[x]
+        highWeights.withUnsafeBufferPointer { highWeights in
+            lowWeights.withUnsafeBufferPointer { lowWeights in
+                for index in 0..<outputSize {
+                    let high = highWeights.baseAddress! + index * stride
+                    let low = lowWeights.baseAddress! + index * stride
+                    let pixels = source + windowStarts[index]
+                    var highSum: Int32 = 0
+                    var lowSum: Int32 = 0
+                    for x in 0..<windowCounts[index] {
+                        let pixel = Int32(truncatingIfNeeded: pixels[x])
+                        highSum &+= pixel &* Int32(high[x])
+                        lowSum &+= pixel &* Int32(low[x])
+                    }
+                    target[index] = Self.clip(Self.roundingBias &+ (highSum &<< Self.lowBits) &+ lowSum)
                 }
-                target[index] = Self.clip(sum)
             }
         }
     }

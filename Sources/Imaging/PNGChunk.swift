@@ -63,12 +63,13 @@ struct PNGChunkState {
 
 /// Enforces the PNG chunk order and tells the decoder what to do with each chunk's data.
 ///
-/// IHDR first and once; PLTE at most once, before IDAT, never in greyscale images; tRNS at most
-/// once, before IDAT; IDAT chunks consecutive; IEND after IDAT; unknown critical chunks refused.
+/// IHDR first and once; IDAT chunks consecutive; IEND after IDAT; unknown critical chunks
+/// refused. PLTE is read only in palette images, before IDAT, and the last one wins; anywhere
+/// else it is skipped, like tRNS everywhere: Pillow 13 hashes such files (it reads only a
+/// palette image's PLTE and ignores where it and tRNS stand), and neither changes the pixels a
+/// fingerprint sees. tRNS's length is checked by the decoder.
 struct PNGChunkOrder {
     private var hasHeader = false
-    private var hasPalette = false
-    private var hasTransparency = false
     private var hasImageData = false
     private var hasImageDataEnded = false
 
@@ -85,17 +86,9 @@ struct PNGChunkOrder {
             hasHeader = true
             return .collect
         case "PLTE":
-            guard !hasPalette else { throw chunk.error(.badChunkOrder, "a second PLTE chunk; a PNG has at most one") }
-            guard !hasImageData else { throw chunk.error(.badChunkOrder, "PLTE comes after IDAT; it must come before") }
-            if let header, header.colorType == .gray || header.colorType == .grayAlpha {
-                throw chunk.error(.badChunkOrder, "PLTE in a greyscale image (colour type \(header.colorType.rawValue)), where PNG forbids it")
-            }
-            hasPalette = true
+            guard header?.colorType == .palette, !hasImageData else { return .skip }
             return .collect
         case "tRNS":
-            guard !hasTransparency else { throw chunk.error(.badChunkOrder, "a second tRNS chunk; a PNG has at most one") }
-            guard !hasImageData else { throw chunk.error(.badChunkOrder, "tRNS comes after IDAT; it must come before") }
-            hasTransparency = true
             return .skip
         case "IDAT":
             guard !hasImageDataEnded else {

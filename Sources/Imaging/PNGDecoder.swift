@@ -17,6 +17,12 @@ import CZlib
 // critical chunk is refused; ancillary chunks are skipped after their CRC is checked. Bytes
 // after IEND are ignored, as libpng and Pillow do.
 //
+// Where Pillow 13 hashes a file that breaks these rules without the break touching the pixels,
+// this decoder accepts it too, so fingerprints agree: a PLTE outside a palette image, or after
+// IDAT, or repeated (the last before IDAT wins), is skipped unread; tRNS may stand anywhere, any
+// number of times, and be longer than needed (only a grey tRNS under 2 bytes or an RGB one under
+// 6 is refused, as Pillow refuses it).
+//
 // Image data, once inflated: for each pass (one, or Adam7's seven minus the empty ones), for each
 // row, a filter-type byte (0 ... 4) followed by the row's samples packed most significant bit
 // first, each row starting on a byte boundary.
@@ -37,9 +43,15 @@ import CZlib
 /// - Every chunk's CRC-32 is checked, but not the zlib stream's Adler-32 (its four bytes must
 ///   still be there): the CRCs already cover every compressed byte, and skipping the checksum saves
 ///   about 10% of inflate time, as Chromium does with libpng.
-/// - tRNS is checked (length, order) but does not change the layout: alpha plays no part in a
-///   fingerprint. In colour types 4 and 6, where PNG forbids it, it is ignored as libpng and
-///   Pillow do. A suggested PLTE in an RGB image is checked and ignored.
+/// - tRNS does not change the layout: alpha plays no part in a fingerprint. Like Pillow 13, the
+///   decoder refuses only a grey tRNS under 2 bytes or an RGB one under 6, and ignores its
+///   position, repetition, extra bytes, and any tRNS in colour types 3, 4 and 6.
+/// - PLTE is read only in palette images before IDAT (the last one wins, as in Pillow); a PLTE
+///   anywhere else is skipped unread, as Pillow skips it.
+/// - Unlike Pillow, which checks no CRC after the first IDAT and accepts a file whose image data
+///   is complete but whose tail (Adler-32, IEND) is missing, this decoder checks every CRC and
+///   refuses truncated files; it also refuses unknown critical chunks (Pillow skips them),
+///   palette indices beyond PLTE (Pillow reads its grey ramp) and excess image data.
 /// - Bytes after IEND are ignored, as libpng and Pillow do.
 /// - Rows use the layouts of `PixelLayout`, which match Pillow's unpackers; 16-bit grey stays
 ///   16-bit (`gray16`). Pillow opens 16-bit grey + alpha as RGBA with R = G = B; this decoder
@@ -198,7 +210,7 @@ public struct PNGDecoder {
         switch chunk.name {
         case "IHDR" where length != PNGHeader.byteCount:
             throw chunk.error(.badHeader, "IHDR is \(length) bytes long; it must be 13")
-        case "PLTE" where length == 0 || length > 768 || length % 3 != 0:
+        case "PLTE" where chunk.handling == .collect && (length == 0 || length > 768 || length % 3 != 0):
             throw chunk.error(.badPalette, "PLTE is \(length) bytes long; it must hold 1 ... 256 entries of 3 bytes")
         case "tRNS":
             try checkTransparencyLength(length)
@@ -244,7 +256,7 @@ public struct PNGDecoder {
             header = try chunkData.withUnsafeBytesTyped { (data) throws(ImagingError) in
                 try PNGHeader(parsing: data, chunkOffset: chunk.offset, limits: limits)
             }
-        case "PLTE":
+        case "PLTE" where chunk.handling == .collect:
             palette = Palette(rgb: chunkData)
         case "IEND":
             phase = .done
@@ -255,20 +267,16 @@ public struct PNGDecoder {
 
     // MARK: - Chunk contents
 
-    /// Checks a tRNS length against the colour type; its values do not affect the layout.
+    /// Refuses a grey or RGB tRNS too short to hold its colour, as Pillow 13 does; its values do
+    /// not affect the layout, and longer ones, or any in other colour types, are accepted as
+    /// Pillow accepts them (it reads the first bytes, or ignores the chunk).
     private func checkTransparencyLength(_ length: Int) throws(ImagingError) {
         switch header!.colorType {
-        case .gray where length != 2:
-            throw chunk.error(.malformed, "tRNS is \(length) bytes long; a grey image's must be 2")
-        case .rgb where length != 6:
-            throw chunk.error(.malformed, "tRNS is \(length) bytes long; an RGB image's must be 6")
-        case .palette where palette == nil:
-            throw chunk.error(.badChunkOrder, "tRNS comes before PLTE; it must follow it")
-        case .palette where length > palette!.count:
-            throw chunk.error(.malformed, "tRNS has \(length) alpha values but PLTE only \(palette!.count) entries")
+        case .gray where length < 2:
+            throw chunk.error(.malformed, "tRNS is \(length) bytes long; a grey image's needs 2")
+        case .rgb where length < 6:
+            throw chunk.error(.malformed, "tRNS is \(length) bytes long; an RGB image's needs 6")
         default:
-            // Colour types with an alpha channel must not carry tRNS; libpng and Pillow ignore it
-            // there, and so does this decoder, since alpha plays no part in the fingerprint.
             return
         }
     }

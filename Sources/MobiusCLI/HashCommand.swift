@@ -19,16 +19,17 @@ struct HashCommand: Command {
     let size: Int
     /// Threads hashing files at once.
     let workers: Int
-    /// Images above this many pixels are refused (default 100 million).
+    /// Images above `--max-pixels` pixels (default 100 million) are refused; PNG image data may
+    /// inflate to what the largest image within that limit needs (see `DecodingLimits.allowing`).
     let limits: DecodingLimits
 
     init(arguments: inout ArgumentList) throws(UsageError) {
         isJSON = arguments.flag("--json")
         size = try arguments.integer("--size", in: 2...64) ?? 8
         workers = try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
-        var limits = DecodingLimits()
-        if let maxPixels = try arguments.integer("--max-pixels", in: 1...(1 << 40)) { limits.maxPixelCount = maxPixels }
-        self.limits = limits
+        // The decompressed-size limit scales with the pixel limit, or a 16-bit RGBA image above
+        // 134 Mpx would hit the default 1 GiB even with --max-pixels raised for it.
+        limits = try arguments.integer("--max-pixels", in: 1...(1 << 40)).map(DecodingLimits.allowing(pixels:)) ?? DecodingLimits()
         files = try arguments.remainingPositionals()
         guard !files.isEmpty else { throw UsageError("hash needs at least one FILE ('-' for standard input)") }
         guard files.filter({ $0 == "-" }).count <= 1 else { throw UsageError("'-' (standard input) can be given only once") }

@@ -247,13 +247,8 @@ import Testing
         let cases: [(String, [UInt8])] = [
             ("IDAT before IHDR", file { $0.imageData(rows); $0.header(width: 4, height: 3); $0.end() }),
             ("two IHDR", file { $0.header(width: 4, height: 3); $0.header(width: 4, height: 3); $0.imageData(rows); $0.end() }),
-            ("PLTE after IDAT", file { $0.header(width: 4, height: 1, colorType: 2); $0.imageData(Array(rows.prefix(13))); $0.chunk("PLTE", [1, 2, 3]); $0.end() }),
-            ("PLTE in grey", file { $0.header(width: 4, height: 3); $0.chunk("PLTE", [1, 2, 3]); $0.imageData(rows); $0.end() }),
-            ("two PLTE", file { $0.header(width: 4, height: 3, colorType: 3); $0.chunk("PLTE", [1, 2, 3]); $0.chunk("PLTE", [1, 2, 3]) }),
             ("split IDAT run", file { $0.header(width: 4, height: 3); $0.imageData(rows); $0.chunk("tEXt", [0x41, 0]); $0.chunk("IDAT", []); $0.end() }),
             ("IEND without IDAT", file { $0.header(width: 4, height: 3); $0.end() }),
-            ("tRNS before PLTE", file { $0.header(width: 4, height: 3, colorType: 3); $0.chunk("tRNS", [0]); $0.chunk("PLTE", [1, 2, 3]) }),
-            ("tRNS after IDAT", file { $0.header(width: 4, height: 3); $0.imageData(rows); $0.chunk("tRNS", [0, 0]); $0.end() }),
         ]
         for (name, bytes) in cases {
             #expect(refusal(bytes)?.code == .badChunkOrder, "\(name)")
@@ -279,17 +274,13 @@ import Testing
         longIEND.chunk("IEND", [0])
         #expect(refusal(longIEND.bytes)?.code == .malformed)
 
-        for (colorType, length) in [(UInt8(0), 6), (0, 1), (2, 2)] {
-            var badTransparency = PNGBuilder()
-            badTransparency.header(width: 4, height: 3, colorType: colorType)
-            badTransparency.chunk("tRNS", [UInt8](repeating: 0, count: length))
-            #expect(refusal(badTransparency.bytes)?.code == .malformed)
+        // Too short to hold the transparent colour: Pillow 13 refuses these too.
+        for (colorType, length) in [(UInt8(0), 0), (0, 1), (2, 2), (2, 5)] {
+            var shortTransparency = PNGBuilder()
+            shortTransparency.header(width: 4, height: 3, colorType: colorType)
+            shortTransparency.chunk("tRNS", [UInt8](repeating: 0, count: length))
+            #expect(refusal(shortTransparency.bytes)?.code == .malformed)
         }
-        var longTransparency = PNGBuilder()
-        longTransparency.header(width: 4, height: 3, colorType: 3)
-        longTransparency.chunk("PLTE", [1, 2, 3])
-        longTransparency.chunk("tRNS", [0, 0])
-        #expect(refusal(longTransparency.bytes)?.code == .malformed)
 
         for length in [0, 4, 771] {
             var badPalette = PNGBuilder()

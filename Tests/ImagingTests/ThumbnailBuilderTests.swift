@@ -53,6 +53,36 @@ import TestSupport
         }
     }
 
+    /// The split-weight horizontal pass equals the plain 32-bit sum `2²¹ + Σ pixel × weight` on
+    /// random rows, windows from a few samples to 13 334 (the 20000-wide case) included.
+    @Test(arguments: [(9, 9), (10, 9), (31, 9), (640, 9), (2480, 9), (20_000, 9), (300, 17), (5, 9)])
+    func splitWeightResamplingEqualsThePlainSum(inputSize: Int, outputSize: Int) {
+        var generator = SeededGenerator(seed: UInt64(inputSize * 100 + outputSize))
+        let coefficients = LanczosCoefficients(inputSize: inputSize, outputSize: outputSize)
+        for trial in 0..<4 {
+            // Extremes too: all 255 maximises the sums, alternating 0/255 stresses the negative lobes.
+            let row: [UInt8] = (0..<inputSize).map { x in
+                switch trial {
+                case 0: 255
+                case 1: x % 2 == 0 ? 0 : 255
+                default: UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            var actual = [UInt8](repeating: 0, count: outputSize)
+            row.withUnsafeBufferPointer { source in
+                actual.withUnsafeMutableBufferPointer { coefficients.resample(source.baseAddress!, into: $0.baseAddress!) }
+            }
+            let expected = (0..<outputSize).map { index in
+                var sum = LanczosCoefficients.roundingBias
+                for x in 0..<coefficients.windowCounts[index] {
+                    sum &+= Int32(row[coefficients.windowStarts[index] + x]) &* coefficients.weights[index * coefficients.stride + x]
+                }
+                return LanczosCoefficients.clip(sum)
+            }
+            #expect(actual == expected, "trial \(trial)")
+        }
+    }
+
     @Test func rgbLumaEqualsPillowsConvertL() {
         let goldens = DHashFixtures.goldens["luma"] as! [[Int]]
         #expect(goldens.count > 250)

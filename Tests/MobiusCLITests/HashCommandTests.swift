@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Integrity
 @testable import MobiusCLI
 import Testing
 import TestSupport
@@ -86,6 +87,24 @@ import TestSupport
         #expect(refused == MobiusCLI.ExitStatus.usageOrUnreadable)
         #expect(errors.first?.contains("above the limit of 99 pixels") == true)
         #expect(run(["hash", "--max-pixels", "100", path]).0 == MobiusCLI.ExitStatus.success)
+    }
+
+    /// A 16000 × 10000 16-bit RGBA PNG inflates to 1.28 GB, above the default 1 GiB: with the pixel
+    /// limit raised to cover it, the header is accepted and the (header-only) file is reported
+    /// as truncated, not as too much data.
+    @Test func maxPixelsRaisesTheDecompressedSizeLimit() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let path = folder.appending("big-rgba16.png")
+        let ihdr = Array("IHDR".utf8) + [0, 0, 0x3E, 0x80, 0, 0, 0x27, 0x10, 16, 6, 0, 0, 0]
+        let crc = CRC32.checksum(ihdr)
+        let file: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + ihdr
+            + [UInt8(crc >> 24), UInt8(truncatingIfNeeded: crc >> 16), UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc)]
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        let (status, _, errors) = run(["hash", "--max-pixels", "160000000", path])
+        #expect(status == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(errors.count == 1 && errors[0].contains("ends before"))
+        #expect(!errors[0].contains("limit"))
     }
 
     @Test func usageMistakes() {
