@@ -1,0 +1,104 @@
+import CZlib
+
+/// Raw deflate of frame payloads, primed with a preset dictionary (one zlib stream, reused).
+///
+/// Each frame is compressed independently (the stream is reset and re-primed per frame) so any
+/// frame inflates on its own. Not thread-safe: one compressor per thread.
+package final class Compressor {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let dictionary: [UInt8]
+    private var level: Int32
+
+    /// A compressor at zlib `level` (1 fastest … 9 smallest) priming with dictionary `dictionaryId`.
+    package init(level: Int32, dictionaryId: UInt32 = CompressionDictionary.currentId) {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        dictionary = CompressionDictionary.bytes(forId: dictionaryId)!
+        self.level = level
+        // windowBits −15: raw deflate, no zlib header or Adler-32 (the frame has its own CRC).
+        let status = czlib_deflateInit2(stream, level, -15, 9, Z_DEFAULT_STRATEGY)
+        precondition(status == Z_OK, "deflateInit2 failed (\(status)): zlib is unusable")
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Sets the level for the next frames (small frames favour ratio, big ones speed).
+    package func setLevel(_ newLevel: Int32) {
+        guard newLevel != level else { return }
+        deflateReset(stream)
+        let status = deflateParams(stream, newLevel, Z_DEFAULT_STRATEGY)
+        precondition(status == Z_OK, "deflateParams failed (\(status))")
+        level = newLevel
+    }
+
+    /// Appends the deflated `input` to `output`; returns the number of bytes appended.
+    package func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) -> Int {
+        deflateReset(stream)
+        dictionary.withUnsafeBufferPointer { dict in
+            _ = deflateSetDictionary(stream, dict.baseAddress, UInt32(dict.count))
+        }
+        let bound = Int(deflateBound(stream, UInt(input.count)))
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bound))
+        let produced = output.withUnsafeMutableBytes { out -> Int in
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            stream.pointee.avail_in = UInt32(input.count)
+            stream.pointee.next_out = out.baseAddress!.advanced(by: start).assumingMemoryBound(to: UInt8.self)
+            stream.pointee.avail_out = UInt32(bound)
+            let status = deflate(stream, Z_FINISH)
+            precondition(status == Z_STREAM_END, "deflate with a deflateBound-sized buffer did not finish (\(status))")
+            return bound - Int(stream.pointee.avail_out)
+        }
+        output.removeLast(bound - produced)
+        return produced
+    }
+}
+
+/// Raw inflate of frame payloads with the segment's preset dictionary.
+///
+/// Not thread-safe: one decompressor per reader.
+package final class Decompressor {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var dictionaryId: UInt32 = 0
+    private var dictionary: [UInt8] = []
+
+    /// A decompressor; the dictionary is chosen per call.
+    package init() {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let status = czlib_inflateInit2(stream, -15)
+        precondition(status == Z_OK, "inflateInit2 failed (\(status)): zlib is unusable")
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Inflates `input` into exactly `output.count` bytes; throws `.badPayload` unless the
+    /// deflate stream ends exactly there and consumes all of `input`.
+    package func decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, dictionaryId: UInt32) throws(FrameError) {
+        if dictionaryId != self.dictionaryId {
+            guard let bytes = CompressionDictionary.bytes(forId: dictionaryId) else {
+                throw FrameError(.unsupportedVersion, at: 0, "unknown compression dictionary id \(dictionaryId)")
+            }
+            dictionary = bytes
+            self.dictionaryId = dictionaryId
+        }
+        inflateReset(stream)
+        dictionary.withUnsafeBufferPointer { dict in
+            _ = inflateSetDictionary(stream, dict.baseAddress, UInt32(dict.count))
+        }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        stream.pointee.avail_in = UInt32(input.count)
+        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.avail_out = UInt32(output.count)
+        let status = inflate(stream, Z_FINISH)
+        guard status == Z_STREAM_END, stream.pointee.avail_out == 0, stream.pointee.avail_in == 0 else {
+            throw FrameError(.badPayload, at: 0, "payload does not inflate to the declared \(output.count) bytes (zlib status \(status))")
+        }
+    }
+}
