@@ -105,6 +105,9 @@ package final class SegmentReader {
     /// Re-measures the file, for readers following a live writer.
     package func refreshSize() throws(JournalError) {
         fileSize = try io.size(fd, path: path)
+        // Bytes buffered earlier may predate the writer's latest write.
+        bufferFileOffset = position
+        bufferCount = 0
     }
 
     /// The next frame, the end, or the damage that stops the scan.
