@@ -4,6 +4,10 @@ public enum MobiusCommandLine {
     // nonisolated(unsafe): a constant array of metatypes, never mutated.
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         HelpCommand.self,
+        AppendCommand.self,
+        InspectCommand.self,
+        VerifyCommand.self,
+        StatsCommand.self,
     ]
 
     /// Runs the command named by `arguments` (without the program name) and returns its status.
