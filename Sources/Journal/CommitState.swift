@@ -43,6 +43,9 @@ struct CommitState {
     var isClosed = false
     var headSeq: UInt64
     var chain: SHA256Digest
+    /// Requests whose outcome changed; their owners are woken after the mutex is released, so
+    /// the lock is not held across a futex wake per appender.
+    var wakeList: [AppendRequest] = []
 
     init(headSeq: UInt64, chain: SHA256Digest) {
         self.headSeq = headSeq
@@ -74,7 +77,7 @@ struct CommitState {
         guard let next = pending.first, !encoderBusy else { return }
         encoderBusy = true
         next.outcome = .lead
-        next.wake.signal()
+        wakeList.append(next)
     }
 
     /// Frees the I/O role, or passes it straight to the encoder waiting for it.
@@ -82,7 +85,7 @@ struct CommitState {
         if let waiter = ioWaiter {
             ioWaiter = nil
             waiter.outcome = .writeTurn
-            waiter.wake.signal()
+            wakeList.append(waiter)
         } else {
             ioBusy = false
         }
@@ -92,7 +95,7 @@ struct CommitState {
     mutating func fail(_ requests: [AppendRequest], with error: JournalError) {
         for request in requests {
             request.outcome = .failed(error)
-            request.wake.signal()
+            wakeList.append(request)
         }
     }
 }

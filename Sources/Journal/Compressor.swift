@@ -16,7 +16,7 @@ package final class Compressor {
         dictionary = CompressionDictionary.bytes(forId: dictionaryId)!
         self.level = level
         // windowBits −15: raw deflate, no zlib header or Adler-32 (the frame has its own CRC).
-        let status = czlib_deflateInit2(stream, level, -15, 9, Z_DEFAULT_STRATEGY)
+        let status = czlib_deflateInit2(stream, level, -15, 8, Z_DEFAULT_STRATEGY)
         precondition(status == Z_OK, "deflateInit2 failed (\(status)): zlib is unusable")
     }
 

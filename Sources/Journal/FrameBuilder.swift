@@ -31,9 +31,9 @@ package final class FrameBuilder {
 
     /// zlib level for frames under `smallFrameThreshold` record bytes: they are fsync-bound, so
     /// spend CPU on ratio. (See the bench for the measurements behind these three numbers.)
-    package static let smallFrameLevel: Int32 = 9
+    package static let smallFrameLevel: Int32 = 4
     /// zlib level for big batches, which are CPU-bound.
-    package static let largeFrameLevel: Int32 = 1
+    package static let largeFrameLevel: Int32 = 5
     /// Record bytes at which the large-frame level takes over.
     package static let smallFrameThreshold = 16 << 10
 

@@ -34,9 +34,9 @@ public struct JournalConfiguration: Sendable {
     /// The wall clock in µs since the epoch (tests pass a fake one).
     public var clock: @Sendable () -> UInt64
 
-    /// Defaults: `always`, 64 MiB segments, 4 MiB preallocation, 5 ms batch interval.
+    /// Defaults: `always`, 64 MiB segments, 1 MiB preallocation steps, 5 ms batch interval.
     public init(directory: String, durability: Durability = .always, segmentByteLimit: Int = 64 << 20,
-                preallocationByteCount: Int = 4 << 20, batchSyncInterval: Duration = .milliseconds(5),
+                preallocationByteCount: Int = 1 << 20, batchSyncInterval: Duration = .milliseconds(5),
                 groupByteLimit: Int = 1 << 20, calls: SystemCalls = .live,
                 clock: @escaping @Sendable () -> UInt64 = JournalConfiguration.systemClock) {
         self.directory = directory

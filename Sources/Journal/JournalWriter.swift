@@ -25,7 +25,7 @@ public final class JournalWriter: Sendable {
 
     private let io: FileIO
     private let lockDescriptor: Int32
-    private let state: Mutex<CommitState>
+    private let state: PlainLock<CommitState>
     // @unchecked Sendable boxes: each is touched only by the thread holding the matching role
     // (`encoderBusy` / `ioBusy` in `state`), and role hand-offs go through the mutex, which
     // orders the memory accesses.
@@ -65,17 +65,17 @@ public final class JournalWriter: Sendable {
         recoveryReport = report
         builder = Exclusive(FrameBuilder(tail: tail, segmentByteLimit: configuration.segmentByteLimit, clock: configuration.clock))
         output = Exclusive(try SegmentWriter(directory: configuration.directory, tail: tail, configuration: configuration, io: io))
-        state = Mutex(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero))
+        state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero))
         if configuration.durability == .batch { startFlusher() }
     }
 
     deinit { try? close() }
 
     /// Seq of the last acknowledged event (0 for an empty journal).
-    public var headSeq: UInt64 { state.withLock { $0.headSeq } }
+    public var headSeq: UInt64 { update { $0.headSeq } }
 
     /// The chain value after the last acknowledged frame.
-    public var chainValue: SHA256Digest { state.withLock { $0.chain } }
+    public var chainValue: SHA256Digest { update { $0.chain } }
 
     /// Appends `drafts` as one frame (atomic: all or none survive a crash) and returns their seqs
     /// once acknowledged per the durability mode. Thread-safe; blocks the caller until then.
@@ -90,7 +90,7 @@ public final class JournalWriter: Sendable {
             throw JournalError(.invalidEvent, "one append holds at most \(JournalFormat.maxUncompressedLength) bytes of events (this one: \(bytes)); split it into several appends")
         }
         let request = AppendRequest(drafts: drafts, byteCount: bytes)
-        var becomesLeader = try state.withLock { (s) throws(JournalError) -> Bool in
+        var becomesLeader = try update { (s) throws(JournalError) -> Bool in
             try s.checkAccepting()
             s.pending.append(request)
             guard !s.encoderBusy else { return false }
@@ -99,7 +99,8 @@ public final class JournalWriter: Sendable {
         }
         while !becomesLeader {
             request.wake.wait()
-            switch state.withLock({ _ in request.outcome }) {
+            // The semaphore orders this read after the write made under the mutex.
+            switch request.outcome {
             case .lead: becomesLeader = true
             case .done(let seqs): return seqs
             case .failed(let error): throw error
@@ -112,15 +113,15 @@ public final class JournalWriter: Sendable {
     /// Runs one commit as leader: takes the queue, builds the frame, waits for the I/O role,
     /// hands the encoder role on, writes, acknowledges.
     private func lead(_ request: AppendRequest) throws(JournalError) -> ClosedRange<UInt64> {
-        let batch = state.withLock { $0.takeBatch(limit: configuration.groupByteLimit) }
+        let batch = update { $0.takeBatch(limit: configuration.groupByteLimit) }
         let frame = builder.value.build(batch.map(\.drafts))
-        let mustWait = state.withLock { s -> Bool in
+        let mustWait = update { s -> Bool in
             if s.ioBusy { s.ioWaiter = request; return true }
             s.ioBusy = true
             return false
         }
         if mustWait { request.wake.wait() }
-        let failure = state.withLock { s -> JournalError? in
+        let failure = update { s -> JournalError? in
             s.encoderBusy = false
             if let failure = s.failure {
                 s.fail(batch, with: failure)
@@ -134,7 +135,7 @@ public final class JournalWriter: Sendable {
         do {
             try output.value.write(frame)
         } catch {
-            state.withLock { s in
+            update { s in
                 s.failure = JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno)
                 s.fail(batch.filter { $0 !== request }, with: error)
                 s.fail(s.pending, with: error)
@@ -144,7 +145,7 @@ public final class JournalWriter: Sendable {
             throw error
         }
         var mine = frame.seqs
-        state.withLock { s in
+        update { s in
             s.headSeq = frame.seqs.upperBound
             s.chain = frame.chain
             var next = frame.seqs.lowerBound
@@ -153,24 +154,36 @@ public final class JournalWriter: Sendable {
                 next = seqs.upperBound + 1
                 if member === request { mine = seqs; continue }
                 member.outcome = .done(seqs)
-                member.wake.signal()
+                s.wakeList.append(member)
             }
             s.releaseIO()
         }
         return mine
     }
 
+    /// Runs `body` under the state mutex, then wakes the requests it queued for waking.
+    @inline(__always)
+    private func update<T, E: Error>(_ body: (inout CommitState) throws(E) -> T) throws(E) -> T {
+        var woken: [AppendRequest] = []
+        let result = try state.withLock { (s) throws(E) -> T in
+            defer { swap(&woken, &s.wakeList) }
+            return try body(&s)
+        }
+        for request in woken { request.wake.signal() }
+        return result
+    }
+
     /// Waits for in-flight commits, syncs (`.batch`), closes the segment and releases the lock.
     /// Later appends throw `.closed`. Calling it twice is harmless.
     public func close() throws(JournalError) {
-        let wasOpen = state.withLock { s -> Bool in
+        let wasOpen = update { s -> Bool in
             defer { s.isClosed = true }
             return !s.isClosed
         }
         guard wasOpen else { return }
-        while state.withLock({ $0.encoderBusy || $0.ioBusy || !$0.pending.isEmpty }) { usleep(200) }
+        while update({ $0.encoderBusy || $0.ioBusy || !$0.pending.isEmpty }) { usleep(200) }
         flusherStopped.store(true, ordering: .releasing)
-        let failed = state.withLock { $0.failure != nil }
+        let failed = update { $0.failure != nil }
         defer { io.close(lockDescriptor) }
         if !failed { try output.value.close() }
     }
@@ -184,7 +197,7 @@ public final class JournalWriter: Sendable {
             while true {
                 usleep(micros)
                 guard let self, !self.flusherStopped.load(ordering: .acquiring) else { return }
-                let acquired = self.state.withLock { s -> Bool in
+                let acquired = self.update { s -> Bool in
                     guard !s.ioBusy, s.failure == nil, !s.isClosed else { return false }
                     s.ioBusy = true
                     return true
@@ -192,9 +205,9 @@ public final class JournalWriter: Sendable {
                 guard acquired else { continue }
                 do throws(JournalError) {
                     try self.output.value.sync()
-                    self.state.withLock { $0.releaseIO() }
+                    self.update { $0.releaseIO() }
                 } catch {
-                    self.state.withLock { s in
+                    self.update { s in
                         s.failure = JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno)
                         s.fail(s.pending, with: error)
                         s.pending.removeAll()

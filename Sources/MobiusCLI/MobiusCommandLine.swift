@@ -8,6 +8,7 @@ public enum MobiusCommandLine {
         InspectCommand.self,
         VerifyCommand.self,
         StatsCommand.self,
+        BenchCommand.self,
     ]
 
     /// Runs the command named by `arguments` (without the program name) and returns its status.
