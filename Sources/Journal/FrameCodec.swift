@@ -75,6 +75,19 @@ package struct FrameDecoder {
     }
 }
 
+extension FrameDecoder {
+    /// Whether a frame with a valid CRC starts anywhere in `bytes`. This is what separates a
+    /// torn tail (nothing valid after the damage) from corruption (valid frames follow it).
+    package static func containsValidFrame(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var decoder = FrameDecoder()
+        for index in bytes.indices where bytes[index] == JournalFormat.frameMagic {
+            var cursor = ByteCursor(bytes, offset: index)
+            if (try? decoder.decode(&cursor)) != nil { return true }
+        }
+        return false
+    }
+}
+
 /// Builds frames: header, chain tag and CRC around a stored payload.
 package enum FrameEncoder {
     /// Appends the complete frame for `payload` to `output` and returns the new chain value.

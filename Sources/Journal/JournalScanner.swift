@@ -50,7 +50,10 @@ package final class JournalScanner {
                     current = nil
                     index += 1
                     let seq = JournalFormat.firstSeq(ofSegmentFileName: name) ?? 0
-                    let torn = index == names.count
+                    // A last segment whose header never became valid and that holds no frame
+                    // is a crash during segment creation: recoverable.
+                    var torn = false
+                    if index == names.count { torn = try !SegmentReader.fileHoldsValidFrame(directory: directory, name: name, io: io) }
                     return .damage(JournalDamage(segment: name, offset: error.offset ?? 0, seqRange: seq...seq, reason: error.message, isTornTail: torn))
                 }
                 current = reader

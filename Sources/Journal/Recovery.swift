@@ -82,7 +82,7 @@ package enum Recovery {
                 reader = try SegmentReader(directory: directory, name: last, io: io)
             } catch where error.code == .corrupt {
                 // A crash while creating a segment leaves a short or zero header and no frames.
-                guard try !fileHoldsValidFrame(directory + "/" + last, io: io) else {
+                guard try !SegmentReader.fileHoldsValidFrame(directory: directory, name: last, io: io) else {
                     let seq = JournalFormat.firstSeq(ofSegmentFileName: last) ?? 0
                     throw JournalDamage(segment: last, offset: 0, seqRange: seq...seq, reason: error.message, isTornTail: false)
                         .openError(directory: directory)
@@ -171,21 +171,5 @@ package enum Recovery {
             counter += 1
         }
         return candidate
-    }
-
-    /// Whether any frame with a valid CRC starts anywhere in the file.
-    private static func fileHoldsValidFrame(_ path: String, io: FileIO) throws(JournalError) -> Bool {
-        let fd = try io.open(path, O_RDONLY)
-        defer { io.close(fd) }
-        var bytes = [UInt8](repeating: 0, count: try io.size(fd, path: path))
-        let read = try io.read(fd, into: &bytes, at: 0, path: path)
-        return bytes.withUnsafeBytes { raw in
-            var decoder = FrameDecoder()
-            for index in 0..<read where raw[index] == JournalFormat.frameMagic {
-                var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: raw[..<read]), offset: index)
-                if (try? decoder.decode(&cursor)) != nil { return true }
-            }
-            return false
-        }
     }
 }

@@ -168,18 +168,18 @@ package final class SegmentReader {
         guard count > 0 else { return true }
         var rest = [UInt8](repeating: 0, count: count)
         let read = try io.read(fd, into: &rest, at: offset + 1, path: path)
-        return rest.withUnsafeBytes { raw in
-            var decoder = FrameDecoder()
-            var index = 0
-            while index < read {
-                if raw[index] == JournalFormat.frameMagic {
-                    var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: raw[..<read]), offset: index)
-                    if (try? decoder.decode(&cursor)) != nil { return false }
-                }
-                index += 1
-            }
-            return true
-        }
+        return !rest[..<read].withUnsafeBytes(FrameDecoder.containsValidFrame)
+    }
+
+    /// Whether any frame with a valid CRC starts anywhere in segment file `name` — used when its
+    /// header is unreadable, to tell a half-created last segment from a damaged one.
+    package static func fileHoldsValidFrame(directory: String, name: String, io: FileIO) throws(JournalError) -> Bool {
+        let path = directory + "/" + name
+        let fd = try io.open(path, O_RDONLY)
+        defer { io.close(fd) }
+        var bytes = [UInt8](repeating: 0, count: try io.size(fd, path: path))
+        let read = try io.read(fd, into: &bytes, at: 0, path: path)
+        return bytes[..<read].withUnsafeBytes(FrameDecoder.containsValidFrame)
     }
 
     /// The seqs a damage at the current position could cover, for reports.
