@@ -47,11 +47,11 @@ public final class JournalReader {
     /// the journal ends, or damage stops the read (reported in the summary, not thrown).
     ///
     /// With `follow`, the end is not the end: the reader polls every `pollInterval` for frames
-    /// and segments the writer adds, and returns only when `body` returns false. A partial frame
-    /// at the tail is "not yet written" then.
+    /// and segments the writer adds, and returns only when `body` returns false or `isCancelled`
+    /// (asked before each poll) returns true. A partial frame at the tail is "not yet written" then.
     public func read(
         _ filter: EventFilter = EventFilter(), follow: Bool = false, pollInterval: Duration = .milliseconds(100),
-        _ body: (JournalEvent) throws -> Bool
+        isCancelled: () -> Bool = { false }, _ body: (JournalEvent) throws -> Bool
     ) throws -> ReadSummary {
         let scanner = try JournalScanner(directory: directory, io: io, startingAtSeq: filter.fromSeq)
         let payloads = PayloadDecoder()
@@ -75,13 +75,14 @@ public final class JournalReader {
                 if let failure { throw failure }
             case .damage(let damage):
                 if damage.isTornTail && follow {
+                    if isCancelled() { return summary }
                     try wait(pollInterval, scanner)
                     continue
                 }
                 summary.damage = damage
                 return summary
             case .end:
-                guard follow else { return summary }
+                guard follow, !isCancelled() else { return summary }
                 try wait(pollInterval, scanner)
             }
         }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One step of a journal-wide scan.
 package enum JournalScanStep {
     /// A frame that passed CRC, seq, timestamp and chain checks (slices valid until `next()`).
@@ -19,6 +23,11 @@ package final class JournalScanner {
     /// The previous segment ended cleanly, so the next one's header can be checked against it.
     private var link: (nextSeq: UInt64, chain: FrameChain)?
     private var isCurrentFinished = false
+    /// Re-reads allowed at a damaged tail while a writer holds the lock.
+    private static let liveWriterRetries = 5
+    private var retriesLeft = JournalScanner.liveWriterRetries
+    /// Waiting at a last segment whose header is not written yet; cleared by `refresh`.
+    private var isStalled = false
 
     /// A scan of `directory` starting with the segment that holds `firstSeq` (frames before it
     /// in that segment are still scanned, because the chain runs through them).
@@ -35,6 +44,7 @@ package final class JournalScanner {
     /// The next frame, damage or the end.
     package func next() throws(JournalError) -> JournalScanStep {
         while true {
+            if isStalled { return .end }
             if current == nil || isCurrentFinished {
                 if current != nil { index += 1 }
                 guard index < names.count else { return .end }
@@ -45,15 +55,18 @@ package final class JournalScanner {
                 do {
                     reader = try SegmentReader(directory: directory, name: name, io: io)
                 } catch where error.code == .corrupt {
-                    isCurrentFinished = true
-                    link = nil
-                    current = nil
-                    index += 1
                     let seq = JournalFormat.firstSeq(ofSegmentFileName: name) ?? 0
-                    // A last segment whose header never became valid and that holds no frame
-                    // is a crash during segment creation: recoverable.
+                    // A last segment whose header is not valid and that holds no frame is being
+                    // created right now (live writer) or was when a crash hit: recoverable, and
+                    // worth retrying after `refresh`. Anything else is skipped as corruption.
                     var torn = false
-                    if index == names.count { torn = try !SegmentReader.fileHoldsValidFrame(directory: directory, name: name, io: io) }
+                    if index + 1 == names.count { torn = try !SegmentReader.fileHoldsValidFrame(directory: directory, name: name, io: io) }
+                    if torn {
+                        isStalled = true
+                    } else {
+                        index += 1
+                        link = nil
+                    }
                     return .damage(JournalDamage(segment: name, offset: error.offset ?? 0, seqRange: seq...seq, reason: error.message, isTornTail: torn))
                 }
                 current = reader
@@ -70,12 +83,22 @@ package final class JournalScanner {
             let reader = current!
             switch try reader.next() {
             case .frame(let frame):
+                retriesLeft = JournalScanner.liveWriterRetries
                 return .frame(frame, reader)
             case .end:
                 isCurrentFinished = true
                 link = (reader.nextSeq, reader.chain)
                 if index + 1 >= names.count { return .end }
             case .damage(var damage):
+                // A live writer may be halfway through the frame we just read (page cache copies
+                // are not atomic for readers): look again before calling it damage.
+                if index + 1 >= names.count, retriesLeft > 0, try WriterLock.isHeld(directory: directory, io: io) {
+                    retriesLeft -= 1
+                    usleep(1000)
+                    try reader.refreshSize()
+                    continue
+                }
+                retriesLeft = JournalScanner.liveWriterRetries
                 isCurrentFinished = true
                 link = nil
                 if index + 1 >= names.count { damage.isTornTail = try reader.hasNoValidFrame(after: damage.offset) }
@@ -89,6 +112,7 @@ package final class JournalScanner {
     package func refresh() throws(JournalError) {
         let latest = try SegmentDirectory.segmentNames(in: directory, io: io)
         if latest.count > names.count { names = latest }
+        isStalled = false
         if let current {
             try current.refreshSize()
             isCurrentFinished = false
