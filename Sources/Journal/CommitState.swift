@@ -5,9 +5,13 @@ import Integrity
 final class AppendRequest: @unchecked Sendable {
     // @unchecked Sendable: `drafts` and `byteCount` are immutable; `outcome` is only read and
     // written under the writer's state mutex; `wake` is a thread-safe semaphore.
+    /// The events of this append call.
     let drafts: [EventDraft]
+    /// Their encoded record size, for group-size limits.
     let byteCount: Int
+    /// Signalled when `outcome` changes.
     let wake = DispatchSemaphore(value: 0)
+    /// What the owner should do or return; written under the writer's mutex.
     var outcome: Outcome = .waiting
 
     /// What the owner of a waiting request is told when woken.
@@ -17,10 +21,13 @@ final class AppendRequest: @unchecked Sendable {
         case lead
         /// The I/O role is yours: write your frame.
         case writeTurn
+        /// Acknowledged with these seqs.
         case done(ClosedRange<UInt64>)
+        /// Not written; throw this.
         case failed(JournalError)
     }
 
+    /// A request for `drafts`, `byteCount` record bytes in all.
     init(drafts: [EventDraft], byteCount: Int) {
         self.drafts = drafts
         self.byteCount = byteCount
@@ -34,19 +41,27 @@ final class AppendRequest: @unchecked Sendable {
 /// holder has the I/O role, so frames are written in build order, and a thread is promoted to
 /// leader only when it has a request queued — no thread is ever woken without work.
 struct CommitState {
+    /// Appends not yet taken into a frame, oldest first.
     var pending: [AppendRequest] = []
+    /// Some thread holds the encoder role.
     var encoderBusy = false
+    /// Some thread holds the I/O role.
     var ioBusy = false
     /// The encoder waiting for the I/O role, if any.
     var ioWaiter: AppendRequest?
+    /// The write or sync failure that stopped the writer.
     var failure: JournalError?
+    /// `close` was called.
     var isClosed = false
+    /// Seq of the last acknowledged event.
     var headSeq: UInt64
+    /// Chain value after the last acknowledged frame.
     var chain: SHA256Digest
     /// Requests whose outcome changed; their owners are woken after the mutex is released, so
     /// the lock is not held across a futex wake per appender.
     var wakeList: [AppendRequest] = []
 
+    /// The state of a writer whose journal ends at `headSeq` with `chain`.
     init(headSeq: UInt64, chain: SHA256Digest) {
         self.headSeq = headSeq
         self.chain = chain
@@ -104,6 +119,8 @@ struct CommitState {
 final class Exclusive<Value>: @unchecked Sendable {
     // @unchecked Sendable: JournalWriter only touches `value` while holding the role (encoder
     // or I/O) that owns it; role changes happen under a mutex, which orders the accesses.
+    /// The guarded object.
     let value: Value
+    /// Wraps `value`.
     init(_ value: Value) { self.value = value }
 }

@@ -39,8 +39,10 @@
 //     tag      8 bytes: the first 8 bytes of this frame's chain value (see CHAIN)
 //     crc      4 bytes: CRC-32 of every header byte before it, then the stored payload
 //     payload  stored length bytes
-//   Header size is 16 + the varints (typically 24–30 bytes). Limits are checked before anything
-//   is allocated, so a hostile header cannot make a reader allocate more than 64 MiB.
+//   Header size is 14 + the varints: about 27 bytes for a one-event frame deep into a segment.
+//   Limits are checked before anything is allocated, so a hostile header cannot make a reader
+//   allocate more than 64 MiB; an append larger than 64 MiB of records is refused, never split,
+//   so every append is exactly one frame and survives a crash entirely or not at all.
 //
 // RECORDS  the uncompressed payload is `count` records back to back; seq is implicit
 //   (frame first seq + index). Record:
@@ -63,8 +65,10 @@
 //   insertion or an edit is detected (forging it needs a 64-bit second preimage per frame
 //   *and* the final 32-byte value held elsewhere, e.g. in a snapshot or seal).
 //
-// TIMESTAMPS  assigned by the writer (µs, UTC) and never decreasing: if the clock steps back,
-//   the writer reuses the last timestamp until the clock catches up.
+// TIMESTAMPS  assigned by the writer (µs, UTC) when it builds the frame; every event of a frame
+//   gets that commit time (record deltas are 0 today; readers honour any delta within the span).
+//   Never decreasing: if the clock steps back, the writer reuses the last timestamp until the
+//   clock catches up.
 //
 // PREALLOCATION  the writer extends the active segment with zero bytes ahead of the frames (and
 //   syncs them) so that `fdatasync` after an append need not update file metadata. Therefore:
@@ -73,9 +77,19 @@
 //   truncated to its last frame before its successor is created.
 //
 // DAMAGE  A frame that fails its checks (magic, bounds, CRC, chain, seq continuity) in the LAST
-//   segment, followed only by 0x00 bytes or the end of file, is a TORN TAIL (a crash artefact):
-//   recovery moves those bytes to quarantine/, truncates, and appends `journal.recovered`.
-//   Any other failure is CORRUPTION: the writer refuses to open; readers return what is before it.
+//   segment with no CRC-valid frame anywhere after it is a TORN TAIL (a crash artefact): on
+//   write-open, recovery copies the bytes from the damage to the last non-zero byte into
+//   quarantine/<segment>-<offset>.torn (synced), truncates the segment there (synced), and
+//   appends `journal.recovered` {"segment","offset","bytes","quarantinedTo","reason"}. A last
+//   segment whose header is invalid and that holds no valid frame (a crash while creating it)
+//   is moved to quarantine/<segment>-0.torn whole. Any other failure is CORRUPTION: the writer
+//   refuses to open (error names segment, offset, seqs); readers return what is before it.
+//   Write-open checks every segment header and rescans the last segment completely; frames of
+//   older segments are checked by `verify`, not on every open (that would read the whole
+//   journal). A bit flip inside the last frame is indistinguishable from a torn write and is
+//   quarantined, not lost: the bytes stay in quarantine/ and the event says so.
+//   Readers of a live journal (the writer holds LOCK) re-read a damaged tail a few times before
+//   reporting it, since a frame being copied into the page cache can be seen half-written.
 //
 // COMPATIBILITY  The format version is in every segment header; readers reject versions they do
 //   not know with an error naming the segment. Dictionary ids are never reused for other bytes.

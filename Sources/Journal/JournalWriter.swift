@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import Foundation
 import Integrity
 import Synchronization
 
@@ -41,8 +42,9 @@ public final class JournalWriter: Sendable {
         let io = configuration.calls.io
         let directory = configuration.directory
         if try io.makeDirectory(directory) {
-            let parent = String(directory.reversed().drop(while: { $0 != "/" }).reversed())
-            try io.syncDirectory(parent.isEmpty ? "." : parent)
+            // The new folder's name must survive a crash too.
+            let parent = directory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            try io.syncDirectory(parent.isEmpty ? (directory.hasPrefix("/") ? "/" : ".") : parent)
         }
         let lockDescriptor = try WriterLock.acquire(directory: directory, io: io)
         do throws(JournalError) {
@@ -219,5 +221,3 @@ public final class JournalWriter: Sendable {
         thread.start()
     }
 }
-
-import Foundation

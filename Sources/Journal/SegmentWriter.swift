@@ -94,7 +94,6 @@ package final class SegmentWriter {
             io.close(fd)
             fd = -1
         }
-        let created = try io.makeDirectory(directory)
         path = directory + "/" + JournalFormat.segmentFileName(firstSeq: header.firstSeq)
         fd = try io.open(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o644)
         try io.write(fd, header.encoded(), at: 0, path: path)
@@ -104,9 +103,6 @@ package final class SegmentWriter {
         if durability != .none {
             try io.syncData(fd, path: path)
             try io.syncDirectory(directory)
-            if created, let parent = directory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") as String?, !parent.isEmpty {
-                try io.syncDirectory(parent)
-            }
         }
     }
 

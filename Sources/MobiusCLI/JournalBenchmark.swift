@@ -88,34 +88,12 @@ struct JournalBenchmark {
     /// Returns the journal folder.
     mutating func measureAppenders(_ appenders: Int, total: Int, drafts: [EventDraft]) throws -> String {
         let directory = scratch + "/appenders-\(appenders)"
-        let writer = try JournalWriter.open(JournalConfiguration(directory: directory, durability: .always))
         let perThread = max(1, total / appenders)
-        let samples = Mutex<LatencySample>(LatencySample())
-        let failures = Mutex<[String]>([])
-        let group = DispatchGroup()
-        let start = LatencySample.now()
-        for thread in 0..<appenders {
-            group.enter()
-            Thread.detachNewThread {
-                var local = LatencySample()
-                for index in 0..<perThread {
-                    let draft = drafts[(thread * perThread + index) % drafts.count]
-                    let before = LatencySample.now()
-                    do { _ = try writer.append([draft]) } catch { failures.withLock { $0.append("\(error)") }; break }
-                    local.record(LatencySample.now() - before)
-                }
-                samples.withLock { $0.merge(local) }
-                group.leave()
-            }
-        }
-        group.wait()
-        let seconds = Double(LatencySample.now() - start) / 1e9
-        try writer.close()
-        if let failure = failures.withLock({ $0.first }) { throw JournalError(.io, "benchmark append failed: \(failure)") }
-        let sample = samples.withLock { $0 }
+        let batches = (0..<(perThread * appenders)).map { [drafts[$0 % drafts.count]] }
+        let (seconds, sample) = try JournalBenchmark.append(batches, threads: appenders, into: directory, durability: .always)
         add("appenders\(appenders)", Row(
             name: "durable append, \(appenders) appender\(appenders == 1 ? "" : "s") (always)",
-            eventsPerSecond: Double(perThread * appenders) / seconds,
+            eventsPerSecond: Double(batches.count) / seconds,
             p50: sample.percentileMilliseconds(0.5), p99: sample.percentileMilliseconds(0.99)))
         return directory
     }
@@ -124,11 +102,22 @@ struct JournalBenchmark {
     /// two, one thread's frame is compressed while the other's is written and synced.
     mutating func measureBatches(_ durability: Durability, threads: Int, drafts: [EventDraft]) throws -> String {
         let directory = scratch + "/batches-\(durability)-\(threads)"
-        let writer = try JournalWriter.open(JournalConfiguration(directory: directory, durability: durability))
         let batchSize = plan.batchSize
         let batches = stride(from: 0, to: plan.batches * batchSize, by: batchSize).map { offset in
             (0..<batchSize).map { drafts[(offset + $0) % drafts.count] }
         }
+        let (seconds, sample) = try JournalBenchmark.append(batches, threads: threads, into: directory, durability: durability)
+        add("batches\(durability.rawValue.capitalized)\(threads)", Row(
+            name: "\(batchSize)-event batches, \(threads) thread\(threads == 1 ? "" : "s") (\(durability))",
+            eventsPerSecond: Double(plan.batches * batchSize) / seconds,
+            p50: sample.percentileMilliseconds(0.5), p99: sample.percentileMilliseconds(0.99)))
+        return directory
+    }
+
+    /// Appends `batches` (one append call each) from `threads` threads sharing one writer, thread
+    /// t taking batches t, t+threads, …; returns the wall time and every append's latency.
+    private static func append(_ batches: [[EventDraft]], threads: Int, into directory: String, durability: Durability) throws -> (seconds: Double, latencies: LatencySample) {
+        let writer = try JournalWriter.open(JournalConfiguration(directory: directory, durability: durability))
         let samples = Mutex<LatencySample>(LatencySample())
         let failures = Mutex<[String]>([])
         let group = DispatchGroup()
@@ -137,7 +126,7 @@ struct JournalBenchmark {
             group.enter()
             Thread.detachNewThread {
                 var local = LatencySample()
-                for batch in batches.indices where batch % threads == thread {
+                for batch in stride(from: thread, to: batches.count, by: threads) {
                     let before = LatencySample.now()
                     do { _ = try writer.append(batches[batch]) } catch { failures.withLock { $0.append("\(error)") }; break }
                     local.record(LatencySample.now() - before)
@@ -150,12 +139,7 @@ struct JournalBenchmark {
         let seconds = Double(LatencySample.now() - start) / 1e9
         try writer.close()
         if let failure = failures.withLock({ $0.first }) { throw JournalError(.io, "benchmark append failed: \(failure)") }
-        let sample = samples.withLock { $0 }
-        add("batches\(durability.rawValue.capitalized)\(threads)", Row(
-            name: "\(batchSize)-event batches, \(threads) thread\(threads == 1 ? "" : "s") (\(durability))",
-            eventsPerSecond: Double(plan.batches * batchSize) / seconds,
-            p50: sample.percentileMilliseconds(0.5), p99: sample.percentileMilliseconds(0.99)))
-        return directory
+        return (seconds, samples.withLock { $0 })
     }
 
     /// Single-threaded replay (read + CRC + chain + inflate + decode) of `directory`, repeated

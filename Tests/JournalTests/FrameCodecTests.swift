@@ -92,6 +92,17 @@ import Testing
 
     static let valid: [UInt64] = [4, 4, 0, 1, 0, 0]
 
+    /// Decodes the first frame of `bytes`.
+    static func decodeFirst(_ bytes: [UInt8]) throws(FrameError) -> Frame? {
+        var result: Result<Frame?, FrameError> = .success(nil)
+        bytes.withUnsafeBytes { raw in
+            var cursor = ByteCursor(raw)
+            var decoder = FrameDecoder()
+            do throws(FrameError) { result = .success(try decoder.decode(&cursor)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+
     @Test(arguments: [
         (0, UInt64(JournalFormat.maxStoredLength + 1)),
         (1, 0), (1, UInt64(JournalFormat.maxUncompressedLength + 1)),
@@ -103,22 +114,12 @@ import Testing
         var fields = FrameCodecTests.valid
         fields[field] = value
         let bytes = FrameCodecTests.frame(fields: fields, payload: [1, 2, 3, 4])
-        #expect(throws: FrameError.self) {
-            try bytes.withUnsafeBytes { raw in
-                var cursor = ByteCursor(raw)
-                var decoder = FrameDecoder()
-                _ = try decoder.decode(&cursor)
-            }
-        }
+        #expect(throws: FrameError.self) { _ = try FrameCodecTests.decodeFirst(bytes) }
     }
 
     @Test func validBoundsDecode() throws {
         let bytes = FrameCodecTests.frame(fields: FrameCodecTests.valid, payload: [1, 2, 3, 4])
-        let header = try bytes.withUnsafeBytes { raw in
-            var cursor = ByteCursor(raw)
-            var decoder = FrameDecoder()
-            return try decoder.decode(&cursor)?.header
-        }
+        let header = try FrameCodecTests.decodeFirst(bytes)?.header
         #expect(header?.count == 1)
         #expect(header?.storedLength == 4)
     }
@@ -133,40 +134,26 @@ import Testing
     func malformedHeadersAreRejected(bytes: [UInt8], code: FrameError.Code) {
         let padded = bytes + [UInt8](repeating: 0, count: 80)
         do {
-            try padded.withUnsafeBytes { raw in
-                var cursor = ByteCursor(raw)
-                var decoder = FrameDecoder()
-                _ = try decoder.decode(&cursor)
-            }
+            _ = try FrameCodecTests.decodeFirst(padded)
             Issue.record("expected \(code)")
         } catch {
-            #expect((error as? FrameError)?.code == code)
+            #expect(error.code == code)
         }
     }
 
     @Test func storedFramesMustDeclareEqualLengths() {
         let bytes = FrameCodecTests.frame(codec: 0, fields: [4, 5, 0, 1, 0, 0], payload: [1, 2, 3, 4])
-        #expect(throws: FrameError.self) {
-            try bytes.withUnsafeBytes { raw in
-                var cursor = ByteCursor(raw)
-                var decoder = FrameDecoder()
-                _ = try decoder.decode(&cursor)
-            }
-        }
+        #expect(throws: FrameError.self) { _ = try FrameCodecTests.decodeFirst(bytes) }
     }
 
     @Test func crcCoversHeaderAndPayload() throws {
         var bytes = FrameCodecTests.frame(fields: FrameCodecTests.valid, payload: [1, 2, 3, 4])
         bytes[bytes.count - 1] ^= 0x10
         do {
-            try bytes.withUnsafeBytes { raw in
-                var cursor = ByteCursor(raw)
-                var decoder = FrameDecoder()
-                _ = try decoder.decode(&cursor)
-            }
+            _ = try FrameCodecTests.decodeFirst(bytes)
             Issue.record("payload flip not detected")
         } catch {
-            #expect((error as? FrameError)?.code == .checksumMismatch)
+            #expect(error.code == .checksumMismatch)
         }
     }
 
