@@ -10,13 +10,15 @@ package final class Compressor {
     private var level: Int32
 
     /// A compressor at zlib `level` (1 fastest … 9 smallest) priming with dictionary `dictionaryId`.
-    package init(level: Int32, dictionaryId: UInt32 = CompressionDictionary.currentId) {
+    /// `memoryLevel` (1…9) sizes zlib's hash table; every frame resets it, so small frames want
+    /// a small one.
+    package init(level: Int32, memoryLevel: Int32 = 8, dictionaryId: UInt32 = CompressionDictionary.currentId) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         dictionary = CompressionDictionary.bytes(forId: dictionaryId)!
         self.level = level
         // windowBits −15: raw deflate, no zlib header or Adler-32 (the frame has its own CRC).
-        let status = czlib_deflateInit2(stream, level, -15, 8, Z_DEFAULT_STRATEGY)
+        let status = czlib_deflateInit2(stream, level, -15, memoryLevel, Z_DEFAULT_STRATEGY)
         precondition(status == Z_OK, "deflateInit2 failed (\(status)): zlib is unusable")
     }
 

@@ -24,7 +24,7 @@ package final class FrameBuilder {
     private var segmentHasFrames: Bool
     private let segmentByteLimit: Int
     private let clock: @Sendable () -> UInt64
-    private let smallFrameCompressor = Compressor(level: FrameBuilder.smallFrameLevel)
+    private let smallFrameCompressor = Compressor(level: FrameBuilder.smallFrameLevel, memoryLevel: FrameBuilder.smallFrameMemoryLevel)
     private let largeFrameCompressor = Compressor(level: FrameBuilder.largeFrameLevel)
     private var records: [UInt8] = []
     private var stored: [UInt8] = []
@@ -32,6 +32,9 @@ package final class FrameBuilder {
     /// zlib level for frames under `smallFrameThreshold` record bytes: they are fsync-bound, so
     /// spend CPU on ratio. (See the bench for the measurements behind these three numbers.)
     package static let smallFrameLevel: Int32 = 4
+    /// zlib memory level for small frames: resetting the hash table is most of a one-event
+    /// frame's compression cost at the default (8, a 64 KiB table).
+    package static let smallFrameMemoryLevel: Int32 = 4
     /// zlib level for big batches, which are CPU-bound.
     package static let largeFrameLevel: Int32 = 5
     /// Record bytes at which the large-frame level takes over.
