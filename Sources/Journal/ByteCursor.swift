@@ -18,11 +18,6 @@ package struct ByteCursor {
     /// Bytes left after the cursor.
     package var remaining: Int { bytes.count - offset }
 
-    /// The next byte, without moving; nil at the end.
-    package func peekByte() -> UInt8? {
-        offset < bytes.count ? bytes[offset] : nil
-    }
-
     /// Reads one byte; nil at the end.
     package mutating func readByte() -> UInt8? {
         guard offset < bytes.count else { return nil }

@@ -22,7 +22,7 @@ public struct EventDraft: Sendable, Equatable {
         }
         let minified: [UInt8]
         do {
-            minified = try JSONText.minifiedObject(data)
+            minified = try JSONValidator.minifiedObject(data)
         } catch {
             throw JournalError(.invalidEvent, "data of a '\(type)' event is not a JSON object: \(error)")
         }

@@ -52,14 +52,6 @@ public struct FrameHeader: Equatable, Sendable {
         bytes.appendVarint(timestampSpan)
     }
 
-    /// Header bytes on disk, tag and CRC included.
-    public var encodedLength: Int {
-        2 + varintLength(UInt64(storedLength)) + varintLength(UInt64(uncompressedLength))
-            + varintLength(seqOffset) + varintLength(UInt64(count))
-            + varintLength(firstTimestampDelta) + varintLength(timestampSpan)
-            + JournalFormat.chainTagLength + 4
-    }
-
     /// Checks every field against the format's bounds; `offset` locates the header in errors.
     func validate(at offset: Int) throws(FrameError) {
         func bound(_ ok: Bool, _ detail: @autoclosure () -> String) throws(FrameError) {

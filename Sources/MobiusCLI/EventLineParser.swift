@@ -50,7 +50,7 @@ struct EventLineParser {
     /// The text of a JSON string value; nil if `value` is not a string.
     static func stringValue(_ value: [UInt8]) -> String? {
         guard value.first == UInt8(ascii: "\"") else { return nil }
-        return try? JSONText.decodeString(value)
+        return try? JSONValidator.decodeString(value)
     }
 
     /// A problem with one line.
@@ -61,7 +61,7 @@ struct EventLineParser {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .success(nil) }
         let members: [(key: String, value: [UInt8])]
         do {
-            members = try JSONText.members(ofObject: line)
+            members = try JSONValidator.members(ofObject: line)
         } catch {
             return .failure(Problem(message: "not a JSON object: \(error)"))
         }

@@ -3,7 +3,7 @@
 /// The journal stores event data as minified JSON object bytes and prints them verbatim, so the
 /// bytes must be valid JSON; this checks them at append time without Foundation (too slow on the
 /// batch path) and without reordering keys (the bytes are hashed).
-package enum JSONText {
+package enum JSONValidator {
     /// Why text is not acceptable JSON.
     package struct Invalid: Error, CustomStringConvertible {
         /// What is wrong, with the byte offset.
@@ -125,7 +125,7 @@ package enum JSONText {
         }
 
         mutating func value(depth: Int) throws(Invalid) {
-            guard depth <= JSONText.maxDepth else { throw fail("JSON nested deeper than \(JSONText.maxDepth)") }
+            guard depth <= JSONValidator.maxDepth else { throw fail("JSON nested deeper than \(JSONValidator.maxDepth)") }
             guard let byte = peek() else { throw fail("unexpected end of JSON") }
             switch byte {
             case UInt8(ascii: "{"):
