@@ -4,6 +4,7 @@ public enum MobiusCommandLine {
     // nonisolated(unsafe): a constant array of metatypes, never mutated.
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         HelpCommand.self,
+        HashCommand.self,
         AppendCommand.self,
         InspectCommand.self,
         VerifyCommand.self,

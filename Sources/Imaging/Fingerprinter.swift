@@ -1,0 +1,20 @@
+/// The one entry point for fingerprinting an image held in memory.
+///
+/// For input that arrives in pieces (files, sockets), use `FingerprintStream` directly.
+public enum Fingerprinter {
+    /// The dHash and header facts of the PNG or PNM image in `bytes`.
+    ///
+    /// `size` is ImageHash's `hash_size` (2 … 256; 8 gives the standard 64-bit hash).
+    public static func fingerprint(_ bytes: UnsafeRawBufferPointer, size: Int = 8, limits: DecodingLimits = DecodingLimits()) throws(ImagingError) -> Fingerprint {
+        var stream = FingerprintStream(size: size, limits: limits)
+        try stream.feed(bytes)
+        return try stream.finish()
+    }
+
+    /// The dHash and header facts of the PNG or PNM image in `bytes`.
+    public static func fingerprint(_ bytes: [UInt8], size: Int = 8, limits: DecodingLimits = DecodingLimits()) throws(ImagingError) -> Fingerprint {
+        var stream = FingerprintStream(size: size, limits: limits)
+        try stream.feed(bytes)
+        return try stream.finish()
+    }
+}

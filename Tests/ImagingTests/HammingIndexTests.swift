@@ -1,0 +1,56 @@
+import Imaging
+import Testing
+import TestSupport
+
+@Suite struct HammingIndexTests {
+    /// A seeded library with near-duplicates, so distances cluster and ties happen.
+    private func library(seed: UInt64, count: Int) -> (HammingIndex<Int>, [UInt64]) {
+        var generator = SeededGenerator(seed: seed)
+        var index = HammingIndex<Int>()
+        var hashes: [UInt64] = []
+        for id in 0..<count {
+            var hash = UInt64.random(in: .min ... .max, using: &generator)
+            if id > 0 && Bool.random(using: &generator) {
+                hash = hashes[Int.random(in: 0..<id, using: &generator)] ^ (1 << UInt64.random(in: 0..<64, using: &generator))
+            }
+            hashes.append(hash)
+            index.insert(hash, id: id)
+        }
+        return (index, hashes)
+    }
+
+    /// What a plain sort over every entry gives: distance, then insertion order.
+    private func bruteForce(_ hashes: [UInt64], _ query: UInt64) -> [(id: Int, distance: Int)] {
+        hashes.enumerated().map { ($0.offset, ($0.element ^ query).nonzeroBitCount) }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+    }
+
+    @Test(arguments: [1 as UInt64, 2, 3])
+    func answersEqualBruteForce(seed: UInt64) {
+        let (index, hashes) = library(seed: seed, count: 2000)
+        var generator = SeededGenerator(seed: seed + 100)
+        for _ in 0..<50 {
+            let query = Bool.random(using: &generator) ? hashes.randomElement(using: &generator)! ^ 0b101 : UInt64.random(in: .min ... .max, using: &generator)
+            let expected = bruteForce(hashes, query)
+            let nearest = index.nearest(to: query)
+            #expect(nearest?.id == expected[0].id && nearest?.distance == expected[0].distance)
+            let k = Int.random(in: 1...40, using: &generator)
+            #expect(index.nearest(to: query, count: k).map(\.id) == expected.prefix(k).map(\.id))
+            let radius = Int.random(in: 0...30, using: &generator)
+            #expect(index.matches(within: radius, of: query).map(\.id) == expected.filter { $0.distance <= radius }.map(\.id))
+        }
+    }
+
+    @Test func emptyAndRemoval() {
+        var index = HammingIndex<String>()
+        #expect(index.nearest(to: 0) == nil)
+        #expect(index.nearest(to: 0, count: 3).isEmpty)
+        index.insert(0b1111, id: "a")
+        index.insert(0b0111, id: "b")
+        index.insert(0b0000, id: "c")
+        #expect(index.nearest(to: 0b1111, count: 10).map(\.id) == ["a", "b", "c"])
+        index.removeAll { $0 == "a" }
+        #expect(index.count == 2)
+        #expect(index.nearest(to: 0b1111)?.id == "b")
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Imaging
+@testable import MobiusCLI
+import Testing
+import TestSupport
+
+@Suite struct HashCommandTests {
+    /// A P5 image with a diagonal gradient, so its hash is not trivial.
+    private func pgm(width: Int, height: Int, seed: UInt64) -> [UInt8] {
+        var generator = SeededGenerator(seed: seed)
+        var bytes = Array("P5\n\(width) \(height)\n255\n".utf8)
+        for y in 0..<height {
+            for x in 0..<width { bytes.append(UInt8((x * 7 + y * 3 + Int.random(in: 0...60, using: &generator)) & 0xFF)) }
+        }
+        return bytes
+    }
+
+    private func run(_ arguments: [String]) -> (MobiusCLI.ExitStatus, [String], [String]) {
+        var out: [String] = []
+        var errors: [String] = []
+        let io = CommandIO(out: { out.append($0) }, error: { errors.append($0) }, readLine: { nil })
+        let status = MobiusCommandLine.run(arguments, io: io)
+        let lines = { (text: [String]) in text.joined().split(separator: "\n").map(String.init) }
+        return (status, lines(out), lines(errors))
+    }
+
+    @Test func printsLikeSha256sumInArgumentOrderWhateverTheWorkers() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        var expected: [String] = []
+        var paths: [String] = []
+        for index in 0..<12 {
+            // Image 11 is over 256 KiB, so it is read in more than one chunk.
+            let bytes = index == 11 ? pgm(width: 1200, height: 400, seed: 11) : pgm(width: 20 + index * 13, height: 15 + index * 7, seed: UInt64(index))
+            let path = folder.appending("image-\(index).pgm")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+            expected.append("\(try Fingerprinter.fingerprint(bytes).hash.hex)  \(path)")
+        }
+        for workers in ["1", "3"] {
+            let (status, out, errors) = run(["hash", "--workers", workers] + paths)
+            #expect(status == MobiusCLI.ExitStatus.success)
+            #expect(out == expected)
+            #expect(errors.isEmpty)
+        }
+    }
+
+    @Test func jsonLinesCarryEveryField() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let path = folder.appending("quote\"d.pgm")
+        let bytes = pgm(width: 40, height: 30, seed: 9)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let hash = try Fingerprinter.fingerprint(bytes, size: 16).hash
+        let (status, out, _) = run(["hash", "--json", "--size", "16", path])
+        #expect(status == MobiusCLI.ExitStatus.success)
+        let record = try JSONSerialization.jsonObject(with: Data(out[0].utf8)) as! [String: Any]
+        #expect(record["file"] as? String == path)
+        #expect(record["hash"] as? String == hash.hex)
+        #expect(record["hash_base64"] as? String == hash.base64)
+        #expect(record["bits"] as? Int == 256)
+        #expect(record["width"] as? Int == 40 && record["height"] as? Int == 30)
+        #expect(record["format"] as? String == "pnm")
+    }
+
+    @Test func unhashableFilesGetOneErrorLineAndExitTwo() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let good = folder.appending("good.pgm"), bad = folder.appending("bad.pgm"), missing = folder.appending("missing.pgm")
+        try Data(pgm(width: 10, height: 10, seed: 1)).write(to: URL(fileURLWithPath: good))
+        try Data(Array("P5\n10 10\n255\n".utf8) + [1, 2, 3]).write(to: URL(fileURLWithPath: bad))
+        let (status, out, errors) = run(["hash", bad, good, missing])
+        #expect(status == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(out.count == 1 && out[0].hasSuffix("  \(good)"))
+        #expect(errors.count == 2)
+        #expect(errors[0].contains(bad) && errors[0].contains("rows"))
+        #expect(errors[1].contains(missing) && errors[1].contains("cannot open"))
+    }
+
+    @Test func maxPixelsIsConfigurable() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let path = folder.appending("ten.pgm")
+        try Data(pgm(width: 10, height: 10, seed: 3)).write(to: URL(fileURLWithPath: path))
+        let (refused, _, errors) = run(["hash", "--max-pixels", "99", path])
+        #expect(refused == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(errors.first?.contains("above the limit of 99 pixels") == true)
+        #expect(run(["hash", "--max-pixels", "100", path]).0 == MobiusCLI.ExitStatus.success)
+    }
+
+    @Test func usageMistakes() {
+        #expect(run(["hash"]).0 == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(run(["hash", "--size", "1", "x"]).0 == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(run(["hash", "--workers", "0", "x"]).0 == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(run(["hash", "-", "-"]).0 == MobiusCLI.ExitStatus.usageOrUnreadable)
+    }
+
+    @Test func parallelMapDeliversInOrder() {
+        var seen: [Int] = []
+        ParallelMap.run(count: 200, workers: 4, work: { index in index * 2 }) { index, result in
+            #expect(result == index * 2)
+            seen.append(index)
+        }
+        #expect(seen == Array(0..<200))
+    }
+}
