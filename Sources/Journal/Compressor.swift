@@ -1,4 +1,5 @@
 import CZlib
+import Dispatch
 
 /// Raw deflate of frame payloads, primed with a preset dictionary (one zlib stream, reused).
 ///
@@ -37,12 +38,23 @@ package final class Compressor {
     }
 
     /// Appends the deflated `input` to `output`; returns the number of bytes appended.
-    package func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) -> Int {
+    ///
+    /// By default the stream is primed with the preset dictionary and finished. For a frame
+    /// compressed in parts (`ParallelDeflate`), a later part is primed with the 32 KiB of input
+    /// before it (`primer`) and only the last part is `isFinal`; the others end with a sync flush
+    /// (byte-aligned, not final), so the parts concatenate into one valid deflate stream.
+    package func compress(_ input: UnsafeRawBufferPointer, primer: UnsafeRawBufferPointer? = nil, isFinal: Bool = true,
+                          appendingTo output: inout [UInt8]) -> Int {
         deflateReset(stream)
-        dictionary.withUnsafeBufferPointer { dict in
-            _ = deflateSetDictionary(stream, dict.baseAddress, UInt32(dict.count))
+        if let primer {
+            _ = deflateSetDictionary(stream, primer.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt32(primer.count))
+        } else {
+            dictionary.withUnsafeBufferPointer { dict in
+                _ = deflateSetDictionary(stream, dict.baseAddress, UInt32(dict.count))
+            }
         }
-        let bound = Int(deflateBound(stream, UInt(input.count)))
+        // deflateBound covers a finished stream; a sync flush adds at most an empty stored block.
+        let bound = Int(deflateBound(stream, UInt(input.count))) + 16
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: bound))
         let produced = output.withUnsafeMutableBytes { out -> Int in
@@ -50,12 +62,54 @@ package final class Compressor {
             stream.pointee.avail_in = UInt32(input.count)
             stream.pointee.next_out = out.baseAddress!.advanced(by: start).assumingMemoryBound(to: UInt8.self)
             stream.pointee.avail_out = UInt32(bound)
-            let status = deflate(stream, Z_FINISH)
-            precondition(status == Z_STREAM_END, "deflate with a deflateBound-sized buffer did not finish (\(status))")
+            let status = deflate(stream, isFinal ? Z_FINISH : Z_SYNC_FLUSH)
+            precondition(status == (isFinal ? Z_STREAM_END : Z_OK) && stream.pointee.avail_in == 0,
+                         "deflate into a deflateBound-sized buffer did not complete (\(status))")
             return bound - Int(stream.pointee.avail_out)
         }
         output.removeLast(bound - produced)
         return produced
+    }
+}
+
+/// Deflates one big frame payload on two cores: the halves are compressed at the same time and
+/// concatenated into one deflate stream (the technique of pigz). The second half is primed with
+/// the 32 KiB before it, so its back-references stay valid when the whole stream is inflated.
+/// Costs a few bytes of ratio per frame; halves the compression latency of a 1,000-event append.
+package final class ParallelDeflate: @unchecked Sendable {
+    // @unchecked Sendable: during `compress`, part 0 touches only `first`/`firstPart` and part 1
+    // only `second`/`secondPart`; concurrentPerform returns after both, ordering the accesses.
+    private let first = Compressor(level: FrameBuilder.largeFrameLevel)
+    private let second = Compressor(level: FrameBuilder.largeFrameLevel)
+    private var firstPart: [UInt8] = []
+    private var secondPart: [UInt8] = []
+
+    /// Inputs at least this long are split; the first half must cover a full 32 KiB window.
+    package static let minimumInputLength = 128 << 10
+
+    /// Two compressors at the large-frame level.
+    package init() {}
+
+    /// Appends the deflated `input` (at least `minimumInputLength` bytes) to `output`; returns the
+    /// number of bytes appended.
+    package func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) -> Int {
+        precondition(input.count >= ParallelDeflate.minimumInputLength)
+        let middle = input.count / 2
+        // nonisolated(unsafe): the caller keeps `input` alive and unchanged until we return.
+        nonisolated(unsafe) let input = input
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                firstPart.removeAll(keepingCapacity: true)
+                _ = first.compress(UnsafeRawBufferPointer(rebasing: input[..<middle]), isFinal: false, appendingTo: &firstPart)
+            } else {
+                secondPart.removeAll(keepingCapacity: true)
+                let primer = UnsafeRawBufferPointer(rebasing: input[(middle - 32768)..<middle])
+                _ = second.compress(UnsafeRawBufferPointer(rebasing: input[middle...]), primer: primer, appendingTo: &secondPart)
+            }
+        }
+        output.append(contentsOf: firstPart)
+        output.append(contentsOf: secondPart)
+        return firstPart.count + secondPart.count
     }
 }
 

@@ -26,6 +26,7 @@ package final class FrameBuilder {
     private let clock: @Sendable () -> UInt64
     private let smallFrameCompressor = Compressor(level: FrameBuilder.smallFrameLevel, memoryLevel: FrameBuilder.smallFrameMemoryLevel)
     private let largeFrameCompressor = Compressor(level: FrameBuilder.largeFrameLevel)
+    private let hugeFrameCompressor = ParallelDeflate()
     private var records: [UInt8] = []
     private var stored: [UInt8] = []
 
@@ -63,8 +64,11 @@ package final class FrameBuilder {
             count += drafts.count
         }
         stored.removeAll(keepingCapacity: true)
-        let compressor = records.count < FrameBuilder.smallFrameThreshold ? smallFrameCompressor : largeFrameCompressor
-        let compressed = records.withUnsafeBytes { compressor.compress($0, appendingTo: &stored) }
+        let compressed = records.withUnsafeBytes { raw in
+            if raw.count >= ParallelDeflate.minimumInputLength { return hugeFrameCompressor.compress(raw, appendingTo: &stored) }
+            let compressor = raw.count < FrameBuilder.smallFrameThreshold ? smallFrameCompressor : largeFrameCompressor
+            return compressor.compress(raw, appendingTo: &stored)
+        }
         let codec: PayloadCodec = compressed < records.count ? .deflate : .stored
 
         var newSegment: SegmentHeader? = nil

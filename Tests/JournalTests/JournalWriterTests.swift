@@ -27,6 +27,21 @@ import Testing
         #expect(report.headSeq == 4)
     }
 
+    @Test func aBigAppendIsOneFrameAndReadsBack() throws {
+        let journal = try TestJournal()
+        defer { journal.root.remove() }
+        let writer = try JournalWriter.open(journal.configuration(durability: .always))
+        let drafts = (0..<2_000).map { journal.draft($0) }
+        #expect(try writer.append(drafts) == 1...2_000)
+        #expect(try writer.append([journal.draft(7)]) == 2_001...2_001)
+        try writer.close()
+        let (events, summary) = try journal.readAll()
+        #expect(summary.damage == nil)
+        #expect(events.map(\.data) == (drafts + [journal.draft(7)]).map(\.data))
+        let report = try JournalVerifier.verify(directory: journal.directory, deep: true)
+        #expect(report.isIntact && report.frameCount == 2)
+    }
+
     @Test func reopeningContinuesSeqsAndChainAcrossSegments() throws {
         let journal = try TestJournal()
         defer { journal.root.remove() }

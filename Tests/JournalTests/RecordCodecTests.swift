@@ -1,4 +1,5 @@
 @testable import Journal
+import TestSupport
 import Testing
 
 @Suite struct RecordCodecTests {
@@ -98,6 +99,26 @@ import Testing
             }
             #expect(output == text)
         }
+    }
+
+    @Test func bigPayloadsCompressedInTwoParallelHalvesInflateAsOneStream() throws {
+        var random = SeededGenerator(seed: 3)
+        var text: [UInt8] = []
+        while text.count < 300_000 {
+            text += Array(#"{"name":"m\#(UInt32.random(in: 0...999, using: &random))","value":\#(UInt32.random(in: 0...99_999, using: &random))}"#.utf8)
+        }
+        var stored: [UInt8] = [0xAA]
+        let count = text.withUnsafeBytes { ParallelDeflate().compress($0, appendingTo: &stored) }
+        #expect(count == stored.count - 1)
+        var output = [UInt8](repeating: 0, count: text.count)
+        try stored.dropFirst().withUnsafeBytes { input in
+            try output.withUnsafeMutableBytes { try Decompressor().decompress(input, into: $0, dictionaryId: 1) }
+        }
+        #expect(output == text)
+        // Within a few bytes of compressing it in one piece.
+        var single: [UInt8] = []
+        _ = text.withUnsafeBytes { Compressor(level: FrameBuilder.largeFrameLevel).compress($0, appendingTo: &single) }
+        #expect(count < single.count + single.count / 50)
     }
 
     @Test func wrongLengthOrDamagedPayloadIsAnError() {
