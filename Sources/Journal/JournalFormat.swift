@@ -29,7 +29,9 @@
 //     magic    1 byte  0xF5 (never 0x00: see PREALLOCATION)
 //     flags    1 byte  bits 0–1 codec: 0 = stored (payload is the records as is),
 //                      1 = raw deflate (RFC 1951, no zlib/gzip wrapper) primed with the segment's
-//                      preset dictionary; bits 2–7 reserved, must be 0
+//                      preset dictionary (a writer may build the stream in sync-flushed parts
+//                      compressed in parallel; it is still one stream to the reader);
+//                      bits 2–7 reserved, must be 0
 //     varint   stored length: payload bytes on disk            (≤ 64 MiB + 64 KiB)
 //     varint   uncompressed length: bytes of the records       (1 … 64 MiB)
 //     varint   first seq − segment first seq                   (< 2^40)

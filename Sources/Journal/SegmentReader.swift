@@ -162,7 +162,8 @@ package final class SegmentReader {
     }
 
     /// Whether damage at `offset` is a torn tail: no frame with a valid CRC starts anywhere
-    /// after it in this file. (Only meaningful for the last segment; reads the rest of the file.)
+    /// after it in this file. Only meaningful for the last segment; on this damage-only path it
+    /// reads the rest of the segment into memory (at most one segment plus its padding).
     package func hasNoValidFrame(after offset: Int) throws(JournalError) -> Bool {
         let count = max(0, fileSize - offset - 1)
         guard count > 0 else { return true }
