@@ -8,19 +8,34 @@ package final class CommandIO: @unchecked Sendable {
     private let writeError: (String) -> Void
     /// Reads standard input line by line; nil at end of input.
     package let readLine: () -> String?
+    /// Reads whatever standard input has ready (blocking until at least one byte); nil at end.
+    /// Lets `append --stdin` commit lines that arrive together as one frame without waiting.
+    package let readChunk: () -> [UInt8]?
 
     /// Streams wired to the given closures.
-    package init(out: @escaping (String) -> Void, error: @escaping (String) -> Void, readLine: @escaping () -> String?) {
+    /// `readChunk` defaults to one line (with its newline) per call from `readLine`.
+    package init(out: @escaping (String) -> Void, error: @escaping (String) -> Void, readLine: @escaping () -> String?,
+                 readChunk: (() -> [UInt8]?)? = nil) {
         self.writeOut = out
         self.writeError = error
         self.readLine = readLine
+        self.readChunk = readChunk ?? { readLine().map { Array($0.utf8) + [0x0A] } }
     }
 
     /// The process's real standard output, error and input.
     package static let standard = CommandIO(
         out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
         error: { text in FileHandle.standardError.write(Data(text.utf8)) },
-        readLine: { Swift.readLine(strippingNewline: true) }
+        readLine: { Swift.readLine(strippingNewline: true) },
+        readChunk: {
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                if count > 0 { return Array(buffer[..<count]) }
+                if count < 0 && errno == EINTR { continue }
+                return nil
+            }
+        }
     )
 
     /// Writes `line` and a newline to standard output.

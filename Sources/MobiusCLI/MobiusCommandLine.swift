@@ -5,6 +5,11 @@ public enum MobiusCommandLine {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         HelpCommand.self,
         HashCommand.self,
+        AppendCommand.self,
+        InspectCommand.self,
+        VerifyCommand.self,
+        StatsCommand.self,
+        BenchCommand.self,
     ]
 
     /// Runs the command named by `arguments` (without the program name) and returns its status.

@@ -1,1 +1,0 @@
-// Journal: segmented, compressed, hash-chained append-only log. See JournalFormat.swift.

@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// When an append is acknowledged, relative to stable storage.
+public enum Durability: String, Sendable, CaseIterable {
+    /// An append returns after its frame is written and `fdatasync`ed (group commit shares one
+    /// sync among concurrent appenders). A crash loses nothing acknowledged.
+    case always
+    /// An append returns once written; the writer syncs at least every `batchSyncInterval`.
+    /// A power failure can lose the last interval; a process crash loses nothing.
+    case batch
+    /// Never synced by the writer; the kernel writes back when it likes. For tests and imports.
+    case none
+}
+
+/// How to open a journal for writing.
+public struct JournalConfiguration: Sendable {
+    /// The journal folder (created if missing), e.g. `<data>/journal`.
+    public var directory: String
+    /// When appends are acknowledged.
+    public var durability: Durability
+    /// A segment is closed and a new one started when the next frame would pass this size.
+    public var segmentByteLimit: Int
+    /// Zero bytes written ahead of the frames so that `fdatasync` need not update metadata;
+    /// 0 disables preallocation.
+    public var preallocationByteCount: Int
+    /// Longest time between syncs in `.batch` mode.
+    public var batchSyncInterval: Duration
+    /// Most record bytes group commit puts into one frame from several appenders.
+    public var groupByteLimit: Int
+    /// The system calls to use (tests inject faults here).
+    public var calls: SystemCalls
+    /// The wall clock in µs since the epoch (tests pass a fake one).
+    public var clock: @Sendable () -> UInt64
+
+    /// Defaults: `always`, 64 MiB segments, 1 MiB preallocation steps, 5 ms batch interval.
+    public init(directory: String, durability: Durability = .always, segmentByteLimit: Int = 64 << 20,
+                preallocationByteCount: Int = 1 << 20, batchSyncInterval: Duration = .milliseconds(5),
+                groupByteLimit: Int = 1 << 20, calls: SystemCalls = .live,
+                clock: @escaping @Sendable () -> UInt64 = JournalConfiguration.systemClock) {
+        self.directory = directory
+        self.durability = durability
+        self.segmentByteLimit = segmentByteLimit
+        self.preallocationByteCount = preallocationByteCount
+        self.batchSyncInterval = batchSyncInterval
+        self.groupByteLimit = groupByteLimit
+        self.calls = calls
+        self.clock = clock
+    }
+
+    /// `CLOCK_REALTIME` in µs.
+    public static let systemClock: @Sendable () -> UInt64 = {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec) / 1000
+    }
+}

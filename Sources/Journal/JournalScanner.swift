@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One step of a journal-wide scan.
+package enum JournalScanStep {
+    /// A frame that passed CRC, seq, timestamp and chain checks (slices valid until `next()`).
+    case frame(ScannedFrame, SegmentReader)
+    /// Damage; the scan continues with the next segment (without a link check).
+    case damage(JournalDamage)
+    /// No more frames.
+    case end
+}
+
+/// Walks every segment of a journal in seq order, checking each segment's frames and the links
+/// between segments (first seq and previous chain). Shared by reader, verifier and stats.
+package final class JournalScanner {
+    private let directory: String
+    private let io: FileIO
+    private var names: [String]
+    private var index: Int
+    private var current: SegmentReader?
+    /// The previous segment ended cleanly, so the next one's header can be checked against it.
+    private var link: (nextSeq: UInt64, chain: FrameChain)?
+    private var isCurrentFinished = false
+    /// Re-reads allowed at a damaged tail while a writer holds the lock.
+    private static let liveWriterRetries = 5
+    private var retriesLeft = JournalScanner.liveWriterRetries
+    /// Waiting at a last segment whose header is not written yet; cleared by `refresh`.
+    private var isStalled = false
+
+    /// A scan of `directory` starting with the segment that holds `firstSeq` (frames before it
+    /// in that segment are still scanned, because the chain runs through them).
+    package init(directory: String, io: FileIO, startingAtSeq firstSeq: UInt64 = 1) throws(JournalError) {
+        self.directory = directory
+        self.io = io
+        names = try SegmentDirectory.segmentNames(in: directory, io: io)
+        index = names.lastIndex { (JournalFormat.firstSeq(ofSegmentFileName: $0) ?? 0) <= firstSeq } ?? 0
+    }
+
+    /// Segment names found (as of the last refresh).
+    package var segmentNames: [String] { names }
+
+    /// The next frame, damage or the end.
+    package func next() throws(JournalError) -> JournalScanStep {
+        while true {
+            if isStalled { return .end }
+            if current == nil || isCurrentFinished {
+                if current != nil { index += 1 }
+                guard index < names.count else { return .end }
+                current = nil
+                isCurrentFinished = false
+                let name = names[index]
+                let reader: SegmentReader
+                do {
+                    reader = try SegmentReader(directory: directory, name: name, io: io)
+                } catch where error.code == .corrupt {
+                    let seq = JournalFormat.firstSeq(ofSegmentFileName: name) ?? 0
+                    // A last segment whose header is not valid and that holds no frame is being
+                    // created right now (live writer) or was when a crash hit: recoverable, and
+                    // worth retrying after `refresh`. Anything else is skipped as corruption.
+                    var torn = false
+                    if index + 1 == names.count { torn = try !SegmentReader.fileHoldsValidFrame(directory: directory, name: name, io: io) }
+                    if torn {
+                        isStalled = true
+                    } else {
+                        index += 1
+                        link = nil
+                    }
+                    return .damage(JournalDamage(segment: name, offset: error.offset ?? 0, seqRange: seq...seq, reason: error.message, isTornTail: torn))
+                }
+                current = reader
+                if let link {
+                    guard reader.header.firstSeq == link.nextSeq, reader.header.previousChain == link.chain.value else {
+                        self.link = nil
+                        let reason = reader.header.firstSeq != link.nextSeq
+                            ? "segment starts at seq \(reader.header.firstSeq) but the previous one ends before seq \(link.nextSeq) (segment missing or out of place)"
+                            : "segment header's previous chain value does not match the end of the previous segment (segments edited or swapped)"
+                        return .damage(JournalDamage(segment: name, offset: 28, seqRange: reader.header.firstSeq...reader.header.firstSeq, reason: reason, isTornTail: false))
+                    }
+                }
+            }
+            let reader = current!
+            switch try reader.next() {
+            case .frame(let frame):
+                retriesLeft = JournalScanner.liveWriterRetries
+                return .frame(frame, reader)
+            case .end:
+                isCurrentFinished = true
+                link = (reader.nextSeq, reader.chain)
+                if index + 1 >= names.count { return .end }
+            case .damage(var damage):
+                // A live writer may be halfway through the frame we just read (page cache copies
+                // are not atomic for readers): look again before calling it damage.
+                if index + 1 >= names.count, retriesLeft > 0, try WriterLock.isHeld(directory: directory, io: io) {
+                    retriesLeft -= 1
+                    usleep(1000)
+                    try reader.refreshSize()
+                    continue
+                }
+                retriesLeft = JournalScanner.liveWriterRetries
+                isCurrentFinished = true
+                link = nil
+                if index + 1 >= names.count { damage.isTornTail = try reader.hasNoValidFrame(after: damage.offset) }
+                return .damage(damage)
+            }
+        }
+    }
+
+    /// For readers following a writer: looks again at the last segment's size and for new
+    /// segments, so the scan can continue where it stopped at the end or at a partial frame.
+    package func refresh() throws(JournalError) {
+        let latest = try SegmentDirectory.segmentNames(in: directory, io: io)
+        if latest.count > names.count { names = latest }
+        isStalled = false
+        if let current {
+            try current.refreshSize()
+            isCurrentFinished = false
+        }
+    }
+}

@@ -1,0 +1,223 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Foundation
+import Integrity
+import Synchronization
+
+/// The one writer of a journal folder: appends events as frames, with group commit.
+///
+/// Open it with `open(_:)`, which takes the folder's `LOCK` (a second writer, in this or another
+/// process, fails at once naming the holder's pid) and runs recovery. `append` is thread-safe;
+/// concurrent appends are committed together (one frame, one `fdatasync`) by leader/follower
+/// hand-off, with no thread of its own: the first appender to find the encoder idle builds a
+/// frame from everything queued, then writes it while the next leader already builds the next
+/// frame — so compression of frame N+1 overlaps the write and sync of frame N.
+///
+/// Any write or sync failure is fatal: the failing append and everything queued behind it throw,
+/// and every later append throws `.writerFailed` with the original cause. Nothing is ever
+/// acknowledged that is not written (and, in `.always` mode, synced).
+public final class JournalWriter: Sendable {
+    /// The configuration the writer was opened with.
+    public let configuration: JournalConfiguration
+    /// What recovery quarantined at open, if anything (also appended as `journal.recovered`).
+    public let recoveryReport: RecoveryReport?
+
+    private let io: FileIO
+    private let lockDescriptor: Int32
+    private let state: PlainLock<CommitState>
+    // @unchecked Sendable boxes: each is touched only by the thread holding the matching role
+    // (`encoderBusy` / `ioBusy` in `state`), and role hand-offs go through the mutex, which
+    // orders the memory accesses.
+    private let builder: Exclusive<FrameBuilder>
+    private let output: Exclusive<SegmentWriter>
+    private let flusherStopped = Atomic<Bool>(false)
+
+    /// Opens (creating if needed) the journal in `configuration.directory` for writing.
+    ///
+    /// Throws `.locked` if another writer holds it, `.corrupt` if damage precedes the tail (the
+    /// message names segment, offset and seqs), `.io` for system failures.
+    public static func open(_ configuration: JournalConfiguration) throws(JournalError) -> JournalWriter {
+        let io = configuration.calls.io
+        let directory = configuration.directory
+        if try io.makeDirectory(directory) {
+            // The new folder's name must survive a crash too.
+            let parent = directory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            try io.syncDirectory(parent.isEmpty ? (directory.hasPrefix("/") ? "/" : ".") : parent)
+        }
+        let lockDescriptor = try WriterLock.acquire(directory: directory, io: io)
+        do throws(JournalError) {
+            let (tail, report) = try Recovery.run(directory: directory, io: io)
+            let writer = try JournalWriter(configuration: configuration, io: io, lock: lockDescriptor, tail: tail, report: report)
+            if let report {
+                _ = try writer.append([EventDraft(type: "journal.recovered", data: report.eventData)])
+            }
+            return writer
+        } catch {
+            io.close(lockDescriptor)
+            throw error
+        }
+    }
+
+    private init(configuration: JournalConfiguration, io: FileIO, lock: Int32, tail: JournalTail?, report: RecoveryReport?) throws(JournalError) {
+        self.configuration = configuration
+        self.io = io
+        lockDescriptor = lock
+        recoveryReport = report
+        builder = Exclusive(FrameBuilder(tail: tail, segmentByteLimit: configuration.segmentByteLimit, clock: configuration.clock))
+        output = Exclusive(try SegmentWriter(directory: configuration.directory, tail: tail, configuration: configuration, io: io))
+        state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero))
+        if configuration.durability == .batch { startFlusher() }
+    }
+
+    deinit { try? close() }
+
+    /// Seq of the last acknowledged event (0 for an empty journal).
+    public var headSeq: UInt64 { update { $0.headSeq } }
+
+    /// The chain value after the last acknowledged frame.
+    public var chainValue: SHA256Digest { update { $0.chain } }
+
+    /// Appends `drafts` as one frame (atomic: all or none survive a crash) and returns their seqs
+    /// once acknowledged per the durability mode. Thread-safe; blocks the caller until then.
+    ///
+    /// Throws `.invalidEvent` (nothing written) for an empty or over-64-MiB batch, the I/O error
+    /// that stopped the writer, `.writerFailed` after an earlier failure, `.closed` after `close`.
+    public func append(_ drafts: [EventDraft]) throws(JournalError) -> ClosedRange<UInt64> {
+        guard !drafts.isEmpty else { throw JournalError(.invalidEvent, "append needs at least one event") }
+        var bytes = 0
+        for draft in drafts { bytes += RecordCodec.encodedLength(of: draft) }
+        guard bytes <= JournalFormat.maxUncompressedLength else {
+            throw JournalError(.invalidEvent, "one append holds at most \(JournalFormat.maxUncompressedLength) bytes of events (this one: \(bytes)); split it into several appends")
+        }
+        let request = AppendRequest(drafts: drafts, byteCount: bytes)
+        var becomesLeader = try update { (s) throws(JournalError) -> Bool in
+            try s.checkAccepting()
+            s.pending.append(request)
+            guard !s.encoderBusy else { return false }
+            s.encoderBusy = true
+            return true
+        }
+        while !becomesLeader {
+            request.wake.wait()
+            // The semaphore orders this read after the write made under the mutex.
+            switch request.outcome {
+            case .lead: becomesLeader = true
+            case .done(let seqs): return seqs
+            case .failed(let error): throw error
+            case .waiting, .writeTurn: continue
+            }
+        }
+        return try lead(request)
+    }
+
+    /// Runs one commit as leader: takes the queue, builds the frame, waits for the I/O role,
+    /// hands the encoder role on, writes, acknowledges.
+    private func lead(_ request: AppendRequest) throws(JournalError) -> ClosedRange<UInt64> {
+        let batch = update { $0.takeBatch(limit: configuration.groupByteLimit) }
+        let frame = builder.value.build(batch.map(\.drafts))
+        let mustWait = update { s -> Bool in
+            if s.ioBusy { s.ioWaiter = request; return true }
+            s.ioBusy = true
+            return false
+        }
+        if mustWait { request.wake.wait() }
+        let failure = update { s -> JournalError? in
+            s.encoderBusy = false
+            if let failure = s.failure {
+                s.fail(batch, with: failure)
+                s.releaseIO()
+                return failure
+            }
+            s.promoteNextLeader()
+            return nil
+        }
+        if let failure { throw failure }
+        do {
+            try output.value.write(frame)
+        } catch {
+            update { s in
+                s.failure = JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno)
+                s.fail(batch.filter { $0 !== request }, with: error)
+                s.fail(s.pending, with: error)
+                s.pending.removeAll()
+                s.releaseIO()
+            }
+            throw error
+        }
+        var mine = frame.seqs
+        update { s in
+            s.headSeq = frame.seqs.upperBound
+            s.chain = frame.chain
+            var next = frame.seqs.lowerBound
+            for member in batch {
+                let seqs = next...(next + UInt64(member.drafts.count) - 1)
+                next = seqs.upperBound + 1
+                if member === request { mine = seqs; continue }
+                member.outcome = .done(seqs)
+                s.wakeList.append(member)
+            }
+            s.releaseIO()
+        }
+        return mine
+    }
+
+    /// Runs `body` under the state mutex, then wakes the requests it queued for waking.
+    @inline(__always)
+    private func update<T, E: Error>(_ body: (inout CommitState) throws(E) -> T) throws(E) -> T {
+        var woken: [AppendRequest] = []
+        let result = try state.withLock { (s) throws(E) -> T in
+            defer { swap(&woken, &s.wakeList) }
+            return try body(&s)
+        }
+        for request in woken { request.wake.signal() }
+        return result
+    }
+
+    /// Waits for in-flight commits, syncs (`.batch`), closes the segment and releases the lock.
+    /// Later appends throw `.closed`. Calling it twice is harmless.
+    public func close() throws(JournalError) {
+        let wasOpen = update { s -> Bool in
+            defer { s.isClosed = true }
+            return !s.isClosed
+        }
+        guard wasOpen else { return }
+        while update({ $0.encoderBusy || $0.ioBusy || !$0.pending.isEmpty }) { usleep(200) }
+        flusherStopped.store(true, ordering: .releasing)
+        let failed = update { $0.failure != nil }
+        defer { io.close(lockDescriptor) }
+        if !failed { try output.value.close() }
+    }
+
+    /// `.batch` mode: a thread that syncs unsynced writes every `batchSyncInterval` when the
+    /// I/O role is free (a busy writer's own appends keep data moving meanwhile).
+    private func startFlusher() {
+        let interval = configuration.batchSyncInterval
+        let micros = useconds_t(max(100, interval.components.attoseconds / 1_000_000_000_000 + interval.components.seconds * 1_000_000))
+        let thread = Thread { [weak self] in
+            while true {
+                usleep(micros)
+                guard let self, !self.flusherStopped.load(ordering: .acquiring) else { return }
+                let acquired = self.update { s -> Bool in
+                    guard !s.ioBusy, s.failure == nil, !s.isClosed else { return false }
+                    s.ioBusy = true
+                    return true
+                }
+                guard acquired else { continue }
+                do throws(JournalError) {
+                    try self.output.value.sync()
+                    self.update { $0.releaseIO() }
+                } catch {
+                    self.update { s in
+                        s.failure = JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno)
+                        s.fail(s.pending, with: error)
+                        s.pending.removeAll()
+                        s.releaseIO()
+                    }
+                }
+            }
+        }
+        thread.start()
+    }
+}

@@ -1,0 +1,76 @@
+/// Inflates frame payloads and walks their records, reusing one buffer (constant memory).
+package final class PayloadDecoder {
+    private let decompressor = Decompressor()
+    private var inflated = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    private var typeNames: [(bytes: [UInt8], name: String)] = []
+
+    /// A decoder with an empty buffer.
+    package init() {}
+
+    deinit { inflated.deallocate() }
+
+    /// Calls `body` with each record of `frame` and its absolute seq and timestamp.
+    ///
+    /// Throws `.badPayload` / `.badRecord` if the payload does not inflate to the declared
+    /// length, or its records do not fill it exactly, or timestamps leave the header's span.
+    package func forEachRecord(
+        in scanned: ScannedFrame, dictionaryId: UInt32,
+        _ body: (_ seq: UInt64, _ timestamp: UInt64, _ record: RecordView) throws(JournalError) -> Void
+    ) throws(JournalError) {
+        let header = scanned.frame.header
+        func damaged(_ error: FrameError) -> JournalError {
+            JournalError(.corrupt, "frame passes its CRC and chain but its payload is invalid: \(error)", offset: scanned.fileOffset,
+                         seqRange: scanned.firstSeq...scanned.lastSeq)
+        }
+        let records: UnsafeRawBufferPointer
+        switch header.codec {
+        case .stored:
+            records = scanned.frame.payload
+        case .deflate:
+            if inflated.count < header.uncompressedLength {
+                inflated.deallocate()
+                inflated = .allocate(byteCount: max(header.uncompressedLength, inflated.count * 2), alignment: 16)
+            }
+            let target = UnsafeMutableRawBufferPointer(rebasing: inflated[..<header.uncompressedLength])
+            do throws(FrameError) {
+                try decompressor.decompress(scanned.frame.payload, into: target, dictionaryId: dictionaryId)
+            } catch {
+                throw damaged(error)
+            }
+            records = UnsafeRawBufferPointer(target)
+        }
+        var cursor = ByteCursor(records)
+        var previousDelta: UInt64 = 0
+        for index in 0..<header.count {
+            let record: RecordView
+            do throws(FrameError) { record = try RecordCodec.decode(&cursor) } catch { throw damaged(error) }
+            guard record.timestampDelta >= previousDelta, record.timestampDelta <= header.timestampSpan else {
+                throw damaged(FrameError(.badRecord, at: cursor.offset, "record \(index + 1) has timestamp delta \(record.timestampDelta) outside the frame's span"))
+            }
+            previousDelta = record.timestampDelta
+            try body(scanned.firstSeq + UInt64(index), scanned.firstTimestamp + record.timestampDelta, record)
+        }
+        guard cursor.remaining == 0 else {
+            throw damaged(FrameError(.badRecord, at: cursor.offset, "\(cursor.remaining) bytes left after the frame's \(header.count) records"))
+        }
+    }
+
+    /// The type name of `record`, shared between events (type names repeat; allocating a
+    /// String per event would dominate replay).
+    package func typeName(of record: RecordView) -> String {
+        for entry in typeNames where entry.bytes.count == record.type.count {
+            if entry.bytes.withUnsafeBytes({ $0.elementsEqual(record.type) }) { return entry.name }
+        }
+        let name = String(decoding: record.type, as: UTF8.self)
+        if typeNames.count < 256 { typeNames.append((Array(record.type), name)) }
+        return name
+    }
+
+    /// Materialises `record` as a `JournalEvent`.
+    package func event(seq: UInt64, timestamp: UInt64, record: RecordView) -> JournalEvent {
+        JournalEvent(
+            seq: seq, timestamp: timestamp, type: typeName(of: record), version: record.version,
+            requestId: record.requestId.map { String(decoding: $0, as: UTF8.self) }, data: Array(record.data)
+        )
+    }
+}

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes prepared frames to segment files: creates and preallocates segments, writes, syncs.
+/// Owned by whichever thread holds the writer's I/O role; every call may throw, and after any
+/// throw the journal writer stops for good.
+package final class SegmentWriter {
+    private let directory: String
+    private let io: FileIO
+    private let durability: Durability
+    private let preallocationByteCount: Int
+    private let batchSyncNanoseconds: UInt64
+    private var lastSyncNanoseconds: UInt64 = 0
+    private var fd: Int32 = -1
+    private var path = ""
+    /// Offset after the last frame written.
+    private var writeOffset = 0
+    /// File size including preallocated zeros.
+    private var allocatedEnd = 0
+    /// Whether bytes were written since the last sync (`.batch` mode).
+    package private(set) var hasUnsyncedBytes = false
+
+    /// A writer continuing at the end of `tail` (nil: the first frame creates the first segment).
+    package init(directory: String, tail: JournalTail?, configuration: JournalConfiguration, io: FileIO) throws(JournalError) {
+        self.directory = directory
+        self.io = io
+        durability = configuration.durability
+        preallocationByteCount = configuration.preallocationByteCount
+        let interval = configuration.batchSyncInterval.components
+        batchSyncNanoseconds = UInt64(interval.seconds) * 1_000_000_000 + UInt64(interval.attoseconds / 1_000_000_000)
+        if let tail {
+            path = directory + "/" + tail.segmentName
+            fd = try io.open(path, O_RDWR)
+            writeOffset = tail.endOffset
+            allocatedEnd = tail.fileSize
+        }
+    }
+
+    deinit { if fd >= 0 { io.close(fd) } }
+
+    /// Writes `frame` (creating its segment first if it starts one) and, in `.always` mode,
+    /// syncs it. On failure, tries to blank the partial frame so readers never see it, and throws.
+    package func write(_ frame: PreparedFrame) throws(JournalError) {
+        if let header = frame.newSegment { try startSegment(header) }
+        let end = writeOffset + frame.bytes.count
+        if end > allocatedEnd { try extend(to: end) }
+        do {
+            try io.write(fd, frame.bytes, at: writeOffset, path: path)
+            switch durability {
+            case .always: try io.syncData(fd, path: path)
+            case .batch:
+                // A busy writer keeps the I/O role, so the idle flusher may never run: sync here
+                // once the interval has passed.
+                hasUnsyncedBytes = true
+                if SegmentWriter.monotonicNanoseconds() - lastSyncNanoseconds >= batchSyncNanoseconds { try sync() }
+            case .none: hasUnsyncedBytes = true
+            }
+        } catch {
+            // Never acknowledged: erase it so a reader or the next open does not find it.
+            // Best effort only — the disk just failed — and never reported as success.
+            try? io.write(fd, [UInt8](repeating: 0, count: frame.bytes.count), at: writeOffset, path: path)
+            throw error
+        }
+        writeOffset = end
+    }
+
+    /// Syncs written bytes (`.batch` mode's periodic sync and `close`).
+    package func sync() throws(JournalError) {
+        guard fd >= 0, hasUnsyncedBytes, durability != .none else { return }
+        try io.syncData(fd, path: path)
+        hasUnsyncedBytes = false
+        lastSyncNanoseconds = SegmentWriter.monotonicNanoseconds()
+    }
+
+    private static func monotonicNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// Closes the active segment, leaving its preallocated zeros (the next open continues there).
+    package func close() throws(JournalError) {
+        try sync()
+        if fd >= 0 { io.close(fd) }
+        fd = -1
+    }
+
+    /// Seals the active segment (truncates its padding, syncs) and creates the next one.
+    private func startSegment(_ header: SegmentHeader) throws(JournalError) {
+        if fd >= 0 {
+            if allocatedEnd > writeOffset { try io.truncate(fd, to: writeOffset, path: path) }
+            if durability != .none { try io.syncData(fd, path: path) }
+            io.close(fd)
+            fd = -1
+        }
+        path = directory + "/" + JournalFormat.segmentFileName(firstSeq: header.firstSeq)
+        fd = try io.open(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o644)
+        try io.write(fd, header.encoded(), at: 0, path: path)
+        writeOffset = JournalFormat.segmentHeaderLength
+        allocatedEnd = writeOffset
+        try extend(to: writeOffset)
+        if durability != .none {
+            try io.syncData(fd, path: path)
+            try io.syncDirectory(directory)
+        }
+    }
+
+    /// Writes zeros from the allocated end so that at least `end` plus one preallocation step
+    /// exists. Later frames then overwrite allocated blocks and `fdatasync` skips metadata.
+    private func extend(to end: Int) throws(JournalError) {
+        guard preallocationByteCount > 0 else { return }
+        let target = (end + preallocationByteCount + 4095) & ~4095
+        let zeros = [UInt8](repeating: 0, count: min(1 << 20, target - allocatedEnd))
+        while allocatedEnd < target {
+            let count = min(zeros.count, target - allocatedEnd)
+            try io.write(fd, count == zeros.count ? zeros : Array(zeros[..<count]), at: allocatedEnd, path: path)
+            allocatedEnd += count
+        }
+    }
+}

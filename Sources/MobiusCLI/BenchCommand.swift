@@ -1,0 +1,117 @@
+import Foundation
+import Journal
+
+/// `mobius-dhash bench journal`: measures the journal on this machine's disk and prints a table
+/// with the ratios to the issue's targets (`--json`: one JSON object instead).
+///
+/// Runs in a scratch folder inside `--data DIR` (same disk as the real journal), removed
+/// afterwards. `--emit-stream N` instead prints the benchmark's N-event stream as JSON Lines,
+/// so `tools/bench-journal` can insert the very same events into SQLite.
+struct BenchCommand: Command {
+    static let name = "bench"
+    static let summary = "bench journal [--events N] [--quick] [--json] | bench journal --emit-stream N"
+
+    let location: JournalLocation
+    let plan: JournalBenchmark.Plan
+    let json: Bool
+    let emitCount: Int?
+
+    /// SQLite (WAL, synchronous=FULL) on this machine, measured by the issue; tools/bench-journal
+    /// measures it live in the same run.
+    static let sqliteSingleRate = 5_600.0
+    static let sqliteBatchRate = 400_000.0
+
+    init(arguments: inout ArgumentList) throws(UsageError) {
+        location = try JournalLocation(arguments: &arguments)
+        let quick = arguments.flag("--quick")
+        json = arguments.flag("--json")
+        emitCount = try arguments.integer("--emit-stream", in: 1...100_000_000)
+        let events = try arguments.integer("--events", in: 1_000...100_000_000)
+        let words = try arguments.remainingPositionals()
+        guard words == ["journal"] else { throw UsageError("usage: mobius-dhash bench journal [--events N] [--quick] [--json] [--emit-stream N]") }
+        var plan = JournalBenchmark.Plan()
+        if quick {
+            plan = JournalBenchmark.Plan(rawSyncs: 300, singleAppends: 600, concurrentEvents: 6_400, batches: 30, batchSize: 1_000, replayEvents: 200_000)
+        }
+        if let events { plan.batches = max(1, events / plan.batchSize) }
+        self.plan = plan
+    }
+
+    func run(_ io: CommandIO) throws -> ExitStatus {
+        if let emitCount {
+            var stream = BenchStream()
+            for _ in 0..<emitCount {
+                let (type, data) = stream.nextLine()
+                io.print(#"{"type":"\#(type)","data":\#(data)}"#)
+            }
+            return .success
+        }
+        let scratch = location.dataDirectory + "/.bench-journal-\(getpid())"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var bench = JournalBenchmark(scratch: scratch, plan: plan)
+        let streamCount = max(plan.batches * plan.batchSize, plan.concurrentEvents, plan.singleAppends)
+        let (drafts, _) = JournalBenchmark.stream(count: streamCount)
+        try bench.measureRawSync()
+        let single = try bench.measureAppenders(1, total: plan.singleAppends, drafts: drafts)
+        try bench.measureCompression("oneEventPerFrame", directory: single, drafts: drafts, eventCount: plan.singleAppends)
+        _ = try bench.measureAppenders(16, total: plan.concurrentEvents, drafts: drafts)
+        _ = try bench.measureAppenders(64, total: plan.concurrentEvents, drafts: drafts)
+        let batched = try bench.measureBatches(.always, threads: 1, drafts: drafts)
+        try bench.measureCompression("fullBatches", directory: batched, drafts: drafts, eventCount: plan.batches * plan.batchSize)
+        _ = try bench.measureBatches(.always, threads: 2, drafts: drafts)
+        _ = try bench.measureBatches(.batch, threads: 1, drafts: drafts)
+        _ = try bench.measureBatches(.batch, threads: 2, drafts: drafts)
+        try bench.measureReplay(batched)
+        json ? printJSON(bench, io) : printTable(bench, io)
+        return .success
+    }
+
+    private func targets(_ bench: JournalBenchmark) -> [(String, Double, String)] {
+        let rows = bench.rows
+        let single = rows["appenders1"]!, many = rows["appenders64"]!
+        return [
+            ("single appender vs SQLite 1 txn/insert (ref 5,600/s)", single.eventsPerSecond / BenchCommand.sqliteSingleRate, "≥ 1.2"),
+            ("single appender p99 / raw fresh-file fdatasync p99", single.p99! / rows["rawFresh"]!.p99!, "≤ 3"),
+            ("single appender p99 / raw preallocated fdatasync p99", single.p99! / rows["rawPreallocated"]!.p99!, "≤ 3"),
+            ("64 appenders / single appender", many.eventsPerSecond / single.eventsPerSecond, "≥ 30"),
+            ("64 appenders / 100,000 events/s", many.eventsPerSecond / 100_000, "≥ 1"),
+            ("1,000-event batches, 1 thread (always) vs SQLite 1000/txn (ref 400,000/s)", rows["batchesAlways1"]!.eventsPerSecond / BenchCommand.sqliteBatchRate, "≥ 1"),
+            ("1,000-event batches, 2 threads (always) vs SQLite 1000/txn", rows["batchesAlways2"]!.eventsPerSecond / BenchCommand.sqliteBatchRate, "≥ 1"),
+            ("replay / 1,000,000 events/s", rows["replay"]!.eventsPerSecond / 1_000_000, "≥ 1"),
+            ("compression, one event per frame", bench.ratios["oneEventPerFrame"]!, "≥ 2"),
+            ("compression, full batches", bench.ratios["fullBatches"]!, "≥ 5"),
+        ]
+    }
+
+    private func printTable(_ bench: JournalBenchmark, _ io: CommandIO) {
+        func cell(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }
+        io.print("measurement".padding(toLength: 48, withPad: " ", startingAt: 0) + "   events/s     p50 ms     p99 ms")
+        for key in bench.order {
+            let row = bench.rows[key]!
+            io.print(row.name.padding(toLength: 48, withPad: " ", startingAt: 0)
+                + cell(row.eventsPerSecond, "%11.0f") + cell(row.p50, "%11.3f") + cell(row.p99, "%11.3f"))
+        }
+        io.print("")
+        io.print("ratio".padding(toLength: 76, withPad: " ", startingAt: 0) + " measured  target")
+        for (name, value, target) in targets(bench) {
+            io.print(name.padding(toLength: 76, withPad: " ", startingAt: 0) + String(format: "%9.2f", value) + "  " + target)
+        }
+    }
+
+    private func printJSON(_ bench: JournalBenchmark, _ io: CommandIO) {
+        var parts: [String] = []
+        for key in bench.order {
+            let row = bench.rows[key]!
+            var fields = [#""eventsPerSecond":\#(String(format: "%.1f", row.eventsPerSecond))"#]
+            if let p50 = row.p50 { fields.append(#""p50Ms":\#(String(format: "%.4f", p50))"#) }
+            if let p99 = row.p99 { fields.append(#""p99Ms":\#(String(format: "%.4f", p99))"#) }
+            parts.append(#""\#(key)":{\#(fields.joined(separator: ","))}"#)
+        }
+        for (key, value) in bench.ratios.sorted(by: { $0.key < $1.key }) {
+            parts.append(#""compression_\#(key)":\#(String(format: "%.3f", value))"#)
+        }
+        parts.append(#""plan":{"singleAppends":\#(plan.singleAppends),"concurrentEvents":\#(plan.concurrentEvents),"batches":\#(plan.batches),"batchSize":\#(plan.batchSize)}"#)
+        io.print("{" + parts.joined(separator: ",") + "}")
+    }
+}
