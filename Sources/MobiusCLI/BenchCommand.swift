@@ -1,16 +1,22 @@
 import Foundation
 import Journal
 
-/// `mobius-dhash bench journal`: measures the journal on this machine's disk and prints a table
-/// with the ratios to the targets (`--json`: one JSON object instead).
+/// `mobius-dhash bench journal|index`: benchmarks that print figures, never pass or fail.
 ///
-/// Runs in a scratch folder inside `--data DIR` (same disk as the real journal), removed
-/// afterwards. `--emit-stream N` instead prints the benchmark's N-event stream as JSON Lines,
-/// so `tools/bench-journal` can insert the very same events into SQLite.
+/// `bench journal` measures the journal on this machine's disk and prints a table with the ratios
+/// to the targets (`--json`: one JSON object instead). It runs in a scratch folder inside
+/// `--data DIR` (same disk as the real journal), removed afterwards. `--emit-stream N` instead
+/// prints the benchmark's N-event stream as JSON Lines, so `tools/bench-journal` can insert the
+/// very same events into SQLite.
+///
+/// `bench index [--entries N] [--queries N] [--seed S]` measures nearest-match search over a
+/// library of seeded random hashes (`IndexBenchmark`).
 struct BenchCommand: Command {
     static let name = "bench"
-    static let summary = "bench journal [--events N] [--quick] [--json] | bench journal --emit-stream N"
+    static let summary = "bench journal [--events N] [--quick] [--json] [--emit-stream N] | bench index [--entries N]"
 
+    /// What `bench index` was asked for; nil for `bench journal`.
+    let index: (entries: Int, queries: Int, seed: UInt64)?
     let location: JournalLocation
     let plan: JournalBenchmark.Plan
     let json: Bool
@@ -22,13 +28,26 @@ struct BenchCommand: Command {
     static let sqliteBatchRate = 400_000.0
 
     init(arguments: inout ArgumentList) throws(UsageError) {
+        let entries = try arguments.integer("--entries", in: 1...100_000_000)
+        let queries = try arguments.integer("--queries", in: 1...1_000_000)
+        let seed = try arguments.integer("--seed", in: 0...Int.max)
         location = try JournalLocation(arguments: &arguments)
         let quick = arguments.flag("--quick")
         json = arguments.flag("--json")
         emitCount = try arguments.integer("--emit-stream", in: 1...100_000_000)
         let events = try arguments.integer("--events", in: 1_000...100_000_000)
         let words = try arguments.remainingPositionals()
-        guard words == ["journal"] else { throw UsageError("usage: mobius-dhash bench journal [--events N] [--quick] [--json] [--emit-stream N]") }
+        switch words {
+        case ["index"]:
+            index = (entries ?? 1_000_000, queries ?? 200, UInt64(seed ?? 1))
+        case ["journal"]:
+            guard entries == nil, queries == nil, seed == nil else {
+                throw UsageError("--entries, --queries and --seed belong to 'bench index'")
+            }
+            index = nil
+        default:
+            throw UsageError("usage: mobius-dhash bench journal [--events N] [--quick] [--json] [--emit-stream N] | bench index [--entries N] [--queries N] [--seed S]")
+        }
         var plan = JournalBenchmark.Plan()
         if quick {
             plan = JournalBenchmark.Plan(rawSyncs: 300, singleAppends: 600, concurrentEvents: 6_400, batches: 30, batchSize: 1_000, replayEvents: 200_000)
@@ -38,6 +57,10 @@ struct BenchCommand: Command {
     }
 
     func run(_ io: CommandIO) throws -> ExitStatus {
+        if let index {
+            IndexBenchmark.run(entries: index.entries, queries: index.queries, seed: index.seed, io: io)
+            return .success
+        }
         if let emitCount {
             var stream = BenchStream()
             for _ in 0..<emitCount {
