@@ -9,11 +9,13 @@ import Synchronization
 /// The one writer of a journal folder: appends events as frames, with group commit.
 ///
 /// Open it with `open(_:)`, which takes the folder's `LOCK` (a second writer, in this or another
-/// process, fails at once naming the holder's pid) and runs recovery. `append` is thread-safe;
-/// concurrent appends are committed together (one frame, one `fdatasync`) by leader/follower
-/// hand-off, with no thread of its own: the first appender to find the encoder idle builds a
-/// frame from everything queued, then writes it while the next leader already builds the next
-/// frame — so compression of frame N+1 overlaps the write and sync of frame N.
+/// process, fails at once naming the holder's pid) and runs recovery. Both `append`s are
+/// thread-safe; concurrent appends are committed together (one frame, one `fdatasync`) by
+/// leader/follower hand-off: whoever takes the encoder role builds a frame from everything
+/// queued, then writes it while the next leader already builds the next frame — so compression
+/// of frame N+1 overlaps the write and sync of frame N. A blocked synchronous appender leads on
+/// its own thread; requests of the `async` append (JournalWriter+Async.swift) are led by one of
+/// two committer threads, so no task ever blocks a cooperative thread on I/O.
 ///
 /// Any write or sync failure is fatal: the failing append and everything queued behind it throw,
 /// and every later append throws `.writerFailed` with the original cause. Nothing is ever
@@ -67,7 +69,8 @@ public final class JournalWriter: Sendable {
         recoveryReport = report
         builder = Exclusive(FrameBuilder(tail: tail, segmentByteLimit: configuration.segmentByteLimit, clock: configuration.clock))
         output = Exclusive(try SegmentWriter(directory: configuration.directory, tail: tail, configuration: configuration, io: io))
-        state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero))
+        state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero,
+                                      pendingEventLimit: configuration.pendingEventLimit, pendingByteLimit: configuration.pendingByteLimit))
         if configuration.durability == .batch { startFlusher() }
     }
 
@@ -80,73 +83,85 @@ public final class JournalWriter: Sendable {
     public var chainValue: SHA256Digest { update { $0.chain } }
 
     /// Appends `drafts` as one frame (atomic: all or none survive a crash) and returns their seqs
-    /// once acknowledged per the durability mode. Thread-safe; blocks the caller until then.
+    /// once acknowledged per the durability mode. Thread-safe; blocks the calling thread until
+    /// then (from Swift concurrency, use the `async` overload, which blocks no thread).
     ///
+    /// Waits while the queue is full (`pendingEventLimit` / `pendingByteLimit`).
     /// Throws `.invalidEvent` (nothing written) for an empty or over-64-MiB batch, the I/O error
     /// that stopped the writer, `.writerFailed` after an earlier failure, `.closed` after `close`.
     public func append(_ drafts: [EventDraft]) throws(JournalError) -> ClosedRange<UInt64> {
+        let bytes = try JournalWriter.recordByteCount(of: drafts)
+        let parking = Parking()
+        let request = AppendRequest(drafts: drafts, byteCount: bytes, completion: .parked(parking))
+        var leads = try update { (s) throws(JournalError) -> Bool in
+            try s.checkAccepting()
+            guard s.enqueue(request) else { return false }
+            if !s.encoderBusy && s.pending.first === request {
+                s.encoderBusy = true
+                return true
+            }
+            s.promoteNextLeader()
+            return false
+        }
+        while true {
+            if leads, let result = commitFrame(leader: parking, own: request) { return try result.get() }
+            switch parking.next() {
+            case .lead: leads = true
+            case .done(let seqs): return seqs
+            case .failed(let error): throw error
+            case .waiting, .writeTurn, .stop: leads = false
+            }
+        }
+    }
+
+    /// The encoded size of `drafts`, checked against the one-frame limit.
+    static func recordByteCount(of drafts: [EventDraft]) throws(JournalError) -> Int {
         guard !drafts.isEmpty else { throw JournalError(.invalidEvent, "append needs at least one event") }
         var bytes = 0
         for draft in drafts { bytes += RecordCodec.encodedLength(of: draft) }
         guard bytes <= JournalFormat.maxUncompressedLength else {
             throw JournalError(.invalidEvent, "one append holds at most \(JournalFormat.maxUncompressedLength) bytes of events (this one: \(bytes)); split it into several appends")
         }
-        let request = AppendRequest(drafts: drafts, byteCount: bytes)
-        var becomesLeader = try update { (s) throws(JournalError) -> Bool in
-            try s.checkAccepting()
-            s.pending.append(request)
-            guard !s.encoderBusy else { return false }
-            s.encoderBusy = true
-            return true
-        }
-        while !becomesLeader {
-            request.wake.wait()
-            // The semaphore orders this read after the write made under the mutex.
-            switch request.outcome {
-            case .lead: becomesLeader = true
-            case .done(let seqs): return seqs
-            case .failed(let error): throw error
-            case .waiting, .writeTurn: continue
-            }
-        }
-        return try lead(request)
+        return bytes
     }
 
-    /// Runs one commit as leader: takes the queue, builds the frame, waits for the I/O role,
-    /// hands the encoder role on, writes, acknowledges.
-    private func lead(_ request: AppendRequest) throws(JournalError) -> ClosedRange<UInt64> {
+    /// Commits one frame holding the encoder role (for `own`'s thread, or as a committer thread
+    /// when `own` is nil): takes the queue, builds the frame, waits for the I/O role, hands the
+    /// encoder role on, writes, acknowledges every other request of the frame. Returns `own`'s
+    /// outcome if it was in the frame.
+    func commitFrame(leader: Parking, own: AppendRequest?) -> AppendResult? {
         let batch = update { $0.takeBatch(limit: configuration.groupByteLimit) }
         let frame = builder.value.build(batch.map(\.drafts))
         let mustWait = update { s -> Bool in
-            if s.ioBusy { s.ioWaiter = request; return true }
+            if s.ioBusy { s.ioWaiter = leader; return true }
             s.ioBusy = true
             return false
         }
-        if mustWait { request.wake.wait() }
-        let failure = update { s -> JournalError? in
+        if mustWait { _ = leader.next() }
+        var ownResult: AppendResult? = nil
+        let earlierFailure = update { s -> JournalError? in
             s.encoderBusy = false
-            if let failure = s.failure {
-                s.fail(batch, with: failure)
-                s.releaseIO()
-                return failure
+            guard let failure = s.failure else {
+                s.promoteNextLeader()
+                return nil
             }
-            s.promoteNextLeader()
-            return nil
+            s.fail(batch, except: own, with: failure)
+            s.releaseIO()
+            finishCommit(&s, leader: leader, own: own)
+            return failure
         }
-        if let failure { throw failure }
+        if let earlierFailure { return batch.contains { $0 === own } ? .failure(earlierFailure) : nil }
         do {
             try output.value.write(frame)
         } catch {
             update { s in
-                s.failure = JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno)
-                s.fail(batch.filter { $0 !== request }, with: error)
-                s.fail(s.pending, with: error)
-                s.pending.removeAll()
+                s.stop(failure: JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno), cause: error)
+                s.fail(batch, except: own, with: error)
                 s.releaseIO()
+                finishCommit(&s, leader: leader, own: own)
             }
-            throw error
+            return batch.contains { $0 === own } ? .failure(error) : nil
         }
-        var mine = frame.seqs
         update { s in
             s.headSeq = frame.seqs.upperBound
             s.chain = frame.chain
@@ -154,24 +169,31 @@ public final class JournalWriter: Sendable {
             for member in batch {
                 let seqs = next...(next + UInt64(member.drafts.count) - 1)
                 next = seqs.upperBound + 1
-                if member === request { mine = seqs; continue }
-                member.outcome = .done(seqs)
-                s.wakeList.append(member)
+                if member === own { ownResult = .success(seqs) } else { s.complete(member, with: .success(seqs)) }
             }
             s.releaseIO()
+            finishCommit(&s, leader: leader, own: own)
         }
-        return mine
+        return ownResult
+    }
+
+    /// A committer thread (no request of its own) is idle again once its frame is done, and picks
+    /// up the encoder role if nobody could take it meanwhile.
+    private func finishCommit(_ s: inout CommitState, leader: Parking, own: AppendRequest?) {
+        guard own == nil else { return }
+        s.idleCommitters.append(leader)
+        s.promoteNextLeader()
     }
 
     /// Runs `body` under the state mutex, then wakes the requests it queued for waking.
     @inline(__always)
-    private func update<T, E: Error>(_ body: (inout CommitState) throws(E) -> T) throws(E) -> T {
-        var woken: [AppendRequest] = []
+    func update<T, E: Error>(_ body: (inout CommitState) throws(E) -> T) throws(E) -> T {
+        var wakes: [Wake] = []
         let result = try state.withLock { (s) throws(E) -> T in
-            defer { swap(&woken, &s.wakeList) }
+            defer { swap(&wakes, &s.wakes) }
             return try body(&s)
         }
-        for request in woken { request.wake.signal() }
+        for wake in wakes { wake.perform() }
         return result
     }
 
@@ -183,8 +205,9 @@ public final class JournalWriter: Sendable {
             return !s.isClosed
         }
         guard wasOpen else { return }
-        while update({ $0.encoderBusy || $0.ioBusy || !$0.pending.isEmpty }) { usleep(200) }
+        while update({ $0.isBusy }) { usleep(200) }
         flusherStopped.store(true, ordering: .releasing)
+        stopCommitters()
         let failed = update { $0.failure != nil }
         defer { io.close(lockDescriptor) }
         if !failed { try output.value.close() }
@@ -210,9 +233,7 @@ public final class JournalWriter: Sendable {
                     self.update { $0.releaseIO() }
                 } catch {
                     self.update { s in
-                        s.failure = JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno)
-                        s.fail(s.pending, with: error)
-                        s.pending.removeAll()
+                        s.stop(failure: JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno), cause: error)
                         s.releaseIO()
                     }
                 }
