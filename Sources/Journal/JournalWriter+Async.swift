@@ -95,7 +95,7 @@ extension JournalWriter {
                 }
             }
         }
-        thread.name = "journal-committer"
+        thread.name = "journal-commit"
         thread.start()
     }
 
