@@ -83,6 +83,9 @@ extension JournalWriter {
     /// the writer only while committing, so an unclosed writer can still be deinitialised.
     private func startCommitter(_ parking: Parking) {
         let thread = Thread { [weak self] in
+            // Named from inside: Foundation on Linux does not apply a name set before start, and
+            // the thread would show up in profiles under its creator's (the pool's) name.
+            Thread.current.name = "journal-commit"
             while true {
                 switch parking.next() {
                 case .lead:
@@ -95,7 +98,6 @@ extension JournalWriter {
                 }
             }
         }
-        thread.name = "journal-commit"
         thread.start()
     }
 
