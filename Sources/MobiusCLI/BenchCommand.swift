@@ -79,7 +79,8 @@ struct BenchCommand: Command {
         let single = try bench.measureAppenders(.tasks(1), total: plan.singleAppends, drafts: drafts)
         try bench.measureCompression("oneEventPerFrame", directory: single, drafts: drafts, eventCount: plan.singleAppends)
         _ = try bench.measureAppenders(.tasks(16), total: plan.concurrentEvents, drafts: drafts)
-        _ = try bench.measureAppenders(.tasks(64), total: plan.concurrentEvents, drafts: drafts)
+        let grouped = try bench.measureAppenders(.tasks(64), total: plan.concurrentEvents, drafts: drafts)
+        try bench.measureCompression("groupCommit64", directory: grouped, drafts: drafts, eventCount: plan.concurrentEvents / 64 * 64)
         _ = try bench.measureAppenders(.threads(1), total: plan.singleAppends, drafts: drafts)
         _ = try bench.measureAppenders(.threads(16), total: plan.concurrentEvents, drafts: drafts)
         _ = try bench.measureAppenders(.threads(64), total: plan.concurrentEvents, drafts: drafts)
@@ -109,6 +110,7 @@ struct BenchCommand: Command {
             ("replay / 1,000,000 events/s", rows["replay"]!.eventsPerSecond / 1_000_000, "≥ 1"),
             ("compression, one event per frame", bench.ratios["oneEventPerFrame"]!, "≥ 2"),
             ("compression, full batches", bench.ratios["fullBatches"]!, "≥ 5"),
+            ("compression, 64 async appenders' group-commit frames", bench.ratios["groupCommit64"]!, "(none)"),
         ]
     }
 
