@@ -48,7 +48,7 @@ final class Parking: @unchecked Sendable {
         case waiting
         /// Take the encoder role: build the next frame.
         case lead
-        /// The I/O role is yours: write your frame.
+        /// The I/O role is yours: write the ready frames.
         case writeTurn
         /// Your append was acknowledged with these seqs.
         case done(ClosedRange<UInt64>)

@@ -1,35 +1,48 @@
 import Integrity
 
+/// A frame built and waiting to be written, with the appends it acknowledges.
+struct BuiltFrame {
+    /// The frame.
+    let frame: PreparedFrame
+    /// Its appends, in seq order.
+    let batch: [AppendRequest]
+    /// The blocked synchronous appender that built it (nil: a committer thread); it is handed
+    /// the I/O role for it, so a blocked appender does not write frames queued behind its own.
+    let builder: Parking?
+}
+
 /// The group-commit state machine, always accessed under the writer's mutex.
 ///
-/// Two roles, each held by at most one thread: the encoder (builds the next frame from the
-/// queue) and I/O (writes and syncs one frame). The encoder role is released only once its
-/// holder has the I/O role, so frames are written in build order. The role goes to the owner of
-/// the oldest queued request if that is a blocked synchronous appender, otherwise to an idle
-/// committer thread (async appenders never do I/O themselves) — no thread is woken without work.
+/// Two roles, each held by at most one thread: the encoder (builds the next frame from
+/// `pending` and appends it to `ready`) and I/O (writes every ready frame of a segment, then one
+/// `fdatasync`, then acknowledges them, and goes on while frames are ready). Frames are built
+/// and written in seq order. The encoder role goes to the owner of the oldest queued request if
+/// that is a blocked synchronous appender, otherwise to an idle committer thread (async
+/// appenders never do I/O themselves) — no thread is woken without work.
 ///
-/// Backpressure: at most `pendingEventLimit` events and `pendingByteLimit` record bytes wait in
-/// `pending`; further appends wait, in arrival order, in `waitingForRoom` and move into
-/// `pending` as frames take requests out (one append bigger than the limits is admitted alone).
+/// Backpressure: at most `pendingEventLimit` events and `pendingByteLimit` record bytes are
+/// accepted and not yet acknowledged (queued, built or being written); further appends wait, in
+/// arrival order, in `waitingForRoom` until acknowledgements make room (one append bigger than
+/// the limits is accepted alone).
 struct CommitState {
-    /// Appends not yet taken into a frame, oldest first.
+    /// Accepted appends not yet taken into a frame, oldest first.
     var pending: [AppendRequest] = []
-    /// Appends waiting for room in `pending`, oldest first.
+    /// Built frames not yet written, in seq order.
+    var ready: [BuiltFrame] = []
+    /// Appends waiting for room, oldest first.
     var waitingForRoom: [AppendRequest] = []
-    /// Events in `pending`.
-    private(set) var pendingEventCount = 0
-    /// Record bytes in `pending`.
-    private(set) var pendingByteCount = 0
-    /// Most events `pending` holds before appends wait for room.
+    /// Events accepted and not yet acknowledged or failed.
+    private(set) var acceptedEventCount = 0
+    /// Record bytes accepted and not yet acknowledged or failed.
+    private(set) var acceptedByteCount = 0
+    /// Most events accepted at once.
     let pendingEventLimit: Int
-    /// Most record bytes `pending` holds before appends wait for room.
+    /// Most record bytes accepted at once.
     let pendingByteLimit: Int
     /// Some thread holds the encoder role.
     var encoderBusy = false
     /// Some thread holds the I/O role.
     var ioBusy = false
-    /// The encoder waiting for the I/O role, if any.
-    var ioWaiter: Parking?
     /// Committer threads with no role, ready to lead for async appenders.
     var idleCommitters: [Parking] = []
     /// Whether the committer threads were started (on the first async append).
@@ -53,8 +66,8 @@ struct CommitState {
         self.pendingByteLimit = pendingByteLimit
     }
 
-    /// Whether appends are still in the writer's hands (queued, waiting for room or in flight).
-    var isBusy: Bool { encoderBusy || ioBusy || !pending.isEmpty || !waitingForRoom.isEmpty }
+    /// Whether appends are still in the writer's hands (queued, built, being written or waiting).
+    var isBusy: Bool { encoderBusy || ioBusy || !pending.isEmpty || !ready.isEmpty || !waitingForRoom.isEmpty }
 
     /// Throws if the writer no longer accepts appends.
     func checkAccepting() throws(JournalError) {
@@ -62,55 +75,89 @@ struct CommitState {
         if isClosed { throw JournalError(.closed, "the journal writer was closed; open a new one") }
     }
 
-    /// Queues `request`, or parks it in `waitingForRoom` if the queue is full or others wait.
-    /// Returns whether it entered the queue.
+    /// Accepts `request` into `pending`, or parks it in `waitingForRoom` if the limits are
+    /// reached or others wait. Returns whether it was accepted.
     mutating func enqueue(_ request: AppendRequest) -> Bool {
         guard waitingForRoom.isEmpty, hasRoom(for: request) else {
             waitingForRoom.append(request)
             return false
         }
-        admit(request)
+        accept(request)
         return true
     }
 
     private func hasRoom(for request: AppendRequest) -> Bool {
-        pending.isEmpty || (pendingEventCount + request.drafts.count <= pendingEventLimit
-            && pendingByteCount + request.byteCount <= pendingByteLimit)
+        acceptedEventCount == 0 || (acceptedEventCount + request.drafts.count <= pendingEventLimit
+            && acceptedByteCount + request.byteCount <= pendingByteLimit)
     }
 
-    private mutating func admit(_ request: AppendRequest) {
+    private mutating func accept(_ request: AppendRequest) {
         pending.append(request)
-        pendingEventCount += request.drafts.count
-        pendingByteCount += request.byteCount
+        acceptedEventCount += request.drafts.count
+        acceptedByteCount += request.byteCount
     }
 
-    /// Removes the queue's head and as many followers as fit in `limit` record bytes, then
-    /// admits waiting appends that now fit.
+    /// Removes the queue's head and as many followers as fit in `limit` record bytes.
     mutating func takeBatch(limit: Int) -> [AppendRequest] {
         var bytes = 0
         var count = 0
-        var events = 0
         for request in pending {
             if count > 0 && bytes + request.byteCount > limit { break }
             bytes += request.byteCount
-            events += request.drafts.count
             count += 1
         }
         let batch = Array(pending[..<count])
         pending.removeFirst(count)
-        pendingEventCount -= events
-        pendingByteCount -= bytes
-        var admitted = 0
-        while admitted < waitingForRoom.count, hasRoom(for: waitingForRoom[admitted]) {
-            admit(waitingForRoom[admitted])
-            admitted += 1
-        }
-        waitingForRoom.removeFirst(admitted)
         return batch
     }
 
+    /// Removes the ready frames the next write takes: the first and those after it up to the
+    /// next segment start (one write range, one sync).
+    mutating func takeReadyGroup() -> [BuiltFrame] {
+        guard !ready.isEmpty else { return [] }
+        var count = 1
+        while count < ready.count && ready[count].frame.newSegment == nil { count += 1 }
+        let group = Array(ready[..<count])
+        ready.removeFirst(count)
+        return group
+    }
+
+    /// Acknowledges the frames of `group` (all written and synced): completes every request but
+    /// `own`, whose seqs it returns if present.
+    mutating func acknowledge(_ group: [BuiltFrame], own: AppendRequest?) -> AppendResult? {
+        var ownResult: AppendResult? = nil
+        for built in group {
+            var next = built.frame.seqs.lowerBound
+            for member in built.batch {
+                let seqs = next...(next + UInt64(member.drafts.count) - 1)
+                next = seqs.upperBound + 1
+                if member === own { ownResult = .success(seqs) } else { complete(member, with: .success(seqs)) }
+            }
+            release(built.batch)
+        }
+        if let last = group.last {
+            headSeq = last.frame.seqs.upperBound
+            chain = last.frame.chain
+        }
+        return ownResult
+    }
+
+    /// Frees the room of finished accepted `requests` and accepts waiting appends that now fit.
+    private mutating func release(_ requests: [AppendRequest]) {
+        for request in requests {
+            acceptedEventCount -= request.drafts.count
+            acceptedByteCount -= request.byteCount
+        }
+        var admitted = 0
+        while admitted < waitingForRoom.count, hasRoom(for: waitingForRoom[admitted]) {
+            accept(waitingForRoom[admitted])
+            admitted += 1
+        }
+        waitingForRoom.removeFirst(admitted)
+    }
+
     /// Takes `request` back out of `waitingForRoom` (its task was cancelled); returns false if
-    /// it already entered the queue, where it will be committed.
+    /// it was already accepted, in which case it will be committed.
     mutating func withdraw(_ request: AppendRequest) -> Bool {
         guard let index = waitingForRoom.firstIndex(where: { $0 === request }) else { return false }
         waitingForRoom.remove(at: index)
@@ -118,8 +165,8 @@ struct CommitState {
     }
 
     /// If the encoder role is free and appends are queued, hands it to the owner of the oldest
-    /// one if that is a blocked thread, else to an idle committer. With none idle (both busy with
-    /// I/O and a finished frame), the committer that goes idle next calls this again.
+    /// one if that is a blocked thread, else to an idle committer. With none idle (both busy),
+    /// the committer that goes idle next calls this again.
     mutating func promoteNextLeader() {
         guard !encoderBusy, let head = pending.first else { return }
         let leader: Parking
@@ -134,14 +181,18 @@ struct CommitState {
         signal(leader, .lead)
     }
 
-    /// Frees the I/O role, or passes it straight to the encoder waiting for it.
-    mutating func releaseIO() {
-        if let waiter = ioWaiter {
-            ioWaiter = nil
-            signal(waiter, .writeTurn)
+    /// Passes the I/O role for the ready frames to the thread that built the first of them, or
+    /// to an idle committer; returns false (keep it) if there is neither.
+    mutating func handOnIO() -> Bool {
+        guard let first = ready.first else { return false }
+        if let builder = first.builder {
+            signal(builder, .writeTurn)
+        } else if let committer = idleCommitters.popLast() {
+            signal(committer, .writeTurn)
         } else {
-            ioBusy = false
+            return false
         }
+        return true
     }
 
     /// Tells `parking`'s thread `value` once the mutex is released.
@@ -165,21 +216,32 @@ struct CommitState {
         }
     }
 
-    /// Fails every request in `requests` except `own` (whose owner is the caller) with `error`.
-    mutating func fail(_ requests: [AppendRequest], except own: AppendRequest? = nil, with error: JournalError) {
-        for request in requests where request !== own { complete(request, with: .failure(error)) }
+    /// Fails the accepted `requests` with `error`, except `own` (whose owner is the caller):
+    /// returns `error` as `own`'s outcome if it is among them.
+    mutating func fail(_ requests: [AppendRequest], except own: AppendRequest?, with error: JournalError) -> AppendResult? {
+        var ownResult: AppendResult? = nil
+        for request in requests {
+            if request === own { ownResult = .failure(error) } else { complete(request, with: .failure(error)) }
+        }
+        release(requests)
+        return ownResult
     }
 
     /// Stops the writer after `cause`: records `failure` (what later appends get) and fails
-    /// everything queued or waiting for room with `cause`.
-    mutating func stop(failure: JournalError, cause: JournalError) {
+    /// everything accepted but not in flight — queued and built frames — and everything waiting
+    /// for room with `cause`. Returns `own`'s outcome if it was among them.
+    mutating func stop(failure: JournalError, cause: JournalError, own: AppendRequest?) -> AppendResult? {
         self.failure = failure
-        fail(pending, with: cause)
-        fail(waitingForRoom, with: cause)
-        pending.removeAll()
+        let waiting = waitingForRoom
         waitingForRoom.removeAll()
-        pendingEventCount = 0
-        pendingByteCount = 0
+        for request in waiting { complete(request, with: .failure(cause)) }
+        var ownResult = fail(pending, except: own, with: cause)
+        pending.removeAll()
+        for built in ready {
+            if let result = fail(built.batch, except: own, with: cause) { ownResult = result }
+        }
+        ready.removeAll()
+        return ownResult
     }
 }
 

@@ -91,9 +91,12 @@ extension JournalWriter {
                 case .lead:
                     guard let self else { return }
                     _ = self.commitFrame(leader: parking, own: nil)
+                case .writeTurn:
+                    guard let self else { return }
+                    _ = self.writeReadyFrames(own: nil, committer: parking)
                 case .stop:
                     return
-                case .waiting, .writeTurn, .done, .failed:
+                case .waiting, .done, .failed:
                     continue
                 }
             }

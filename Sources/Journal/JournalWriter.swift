@@ -105,11 +105,14 @@ public final class JournalWriter: Sendable {
         }
         while true {
             if leads, let result = commitFrame(leader: parking, own: request) { return try result.get() }
+            leads = false
             switch parking.next() {
             case .lead: leads = true
+            case .writeTurn:
+                if let result = writeReadyFrames(own: request, committer: nil) { return try result.get() }
             case .done(let seqs): return seqs
             case .failed(let error): throw error
-            case .waiting, .writeTurn, .stop: leads = false
+            case .waiting, .stop: continue
             }
         }
     }
@@ -125,64 +128,67 @@ public final class JournalWriter: Sendable {
         return bytes
     }
 
-    /// Commits one frame holding the encoder role (for `own`'s thread, or as a committer thread
-    /// when `own` is nil): takes the queue, builds the frame, waits for the I/O role, hands the
-    /// encoder role on, writes, acknowledges every other request of the frame. Returns `own`'s
-    /// outcome if it was in the frame.
+    /// Builds one frame holding the encoder role (for `own`'s thread, or as a committer thread
+    /// when `own` is nil), queues it for writing, hands the encoder role on and — if the I/O
+    /// role is free — writes the ready frames. Returns `own`'s outcome if already known.
     func commitFrame(leader: Parking, own: AppendRequest?) -> AppendResult? {
         let batch = update { $0.takeBatch(limit: configuration.groupByteLimit) }
         let frame = builder.value.build(batch.map(\.drafts))
-        let mustWait = update { s -> Bool in
-            if s.ioBusy { s.ioWaiter = leader; return true }
-            s.ioBusy = true
+        let committer = own == nil ? leader : nil
+        var ownResult: AppendResult? = nil
+        let writes = update { s -> Bool in
+            s.encoderBusy = false
+            defer { s.promoteNextLeader() }
+            if let failure = s.failure {
+                ownResult = s.fail(batch, except: own, with: failure)
+            } else {
+                s.ready.append(BuiltFrame(frame: frame, batch: batch, builder: committer == nil ? leader : nil))
+                if !s.ioBusy {
+                    s.ioBusy = true
+                    return true
+                }
+            }
+            if let committer { s.idleCommitters.append(committer) }
             return false
         }
-        if mustWait { _ = leader.next() }
-        var ownResult: AppendResult? = nil
-        let earlierFailure = update { s -> JournalError? in
-            s.encoderBusy = false
-            guard let failure = s.failure else {
-                s.promoteNextLeader()
-                return nil
-            }
-            s.fail(batch, except: own, with: failure)
-            s.releaseIO()
-            finishCommit(&s, leader: leader, own: own)
-            return failure
-        }
-        if let earlierFailure { return batch.contains { $0 === own } ? .failure(earlierFailure) : nil }
-        do {
-            try output.value.write(frame)
-        } catch {
-            update { s in
-                s.stop(failure: JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno), cause: error)
-                s.fail(batch, except: own, with: error)
-                s.releaseIO()
-                finishCommit(&s, leader: leader, own: own)
-            }
-            return batch.contains { $0 === own } ? .failure(error) : nil
-        }
-        update { s in
-            s.headSeq = frame.seqs.upperBound
-            s.chain = frame.chain
-            var next = frame.seqs.lowerBound
-            for member in batch {
-                let seqs = next...(next + UInt64(member.drafts.count) - 1)
-                next = seqs.upperBound + 1
-                if member === own { ownResult = .success(seqs) } else { s.complete(member, with: .success(seqs)) }
-            }
-            s.releaseIO()
-            finishCommit(&s, leader: leader, own: own)
-        }
-        return ownResult
+        return writes ? writeReadyFrames(own: own, committer: committer) : ownResult
     }
 
-    /// A committer thread (no request of its own) is idle again once its frame is done, and picks
-    /// up the encoder role if nobody could take it meanwhile.
-    private func finishCommit(_ s: inout CommitState, leader: Parking, own: AppendRequest?) {
-        guard own == nil else { return }
-        s.idleCommitters.append(leader)
-        s.promoteNextLeader()
+    /// Holding the I/O role: writes the ready frames of one segment, syncs once, acknowledges
+    /// them, and repeats while frames are ready — except that a blocked appender, once its own
+    /// append is acknowledged, passes the role on (to the builder of the next frame or an idle
+    /// committer) and returns. Returns `own`'s outcome if it was among the frames.
+    func writeReadyFrames(own: AppendRequest?, committer: Parking?) -> AppendResult? {
+        var ownResult: AppendResult? = nil
+        var group = update { $0.takeReadyGroup() }
+        while !group.isEmpty {
+            do {
+                try output.value.write(group.map(\.frame))
+            } catch {
+                update { s in
+                    let failure = JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno)
+                    if let result = s.stop(failure: failure, cause: error, own: own) { ownResult = result }
+                    for built in group {
+                        if let result = s.fail(built.batch, except: own, with: error) { ownResult = result }
+                    }
+                    s.ioBusy = false
+                    if let committer { s.idleCommitters.append(committer) }
+                }
+                return ownResult
+            }
+            group = update { s -> [BuiltFrame] in
+                if let result = s.acknowledge(group, own: own) { ownResult = result }
+                defer { s.promoteNextLeader() }
+                if ownResult != nil && s.handOnIO() { return [] }
+                let next = s.takeReadyGroup()
+                if next.isEmpty {
+                    s.ioBusy = false
+                    if let committer { s.idleCommitters.append(committer) }
+                }
+                return next
+            }
+        }
+        return ownResult
     }
 
     /// Runs `body` under the state mutex, then wakes the requests it queued for waking.
@@ -230,11 +236,16 @@ public final class JournalWriter: Sendable {
                 guard acquired else { continue }
                 do throws(JournalError) {
                     try self.output.value.sync()
-                    self.update { $0.releaseIO() }
+                    // Frames built meanwhile wait for the I/O role: write them before letting go.
+                    let drains = self.update { s -> Bool in
+                        if s.ready.isEmpty { s.ioBusy = false }
+                        return !s.ready.isEmpty
+                    }
+                    if drains { _ = self.writeReadyFrames(own: nil, committer: nil) }
                 } catch {
                     self.update { s in
-                        s.stop(failure: JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno), cause: error)
-                        s.releaseIO()
+                        _ = s.stop(failure: JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno), cause: error, own: nil)
+                        s.ioBusy = false
                     }
                 }
             }

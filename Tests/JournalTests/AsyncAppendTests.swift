@@ -124,7 +124,9 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
         let faults = Faults()
         let shutGate = SyncGate()
         defer { shutGate.open() }
-        let held = try JournalWriter.open(journal.configuration(durability: .always, calls: shutGate.wrapping(faults.calls)))
+        var configuration = journal.configuration(durability: .always, calls: shutGate.wrapping(faults.calls))
+        configuration.pendingEventLimit = 20
+        let held = try JournalWriter.open(configuration)
         let outcomes = Shared<[Result<ClosedRange<UInt64>, JournalError>]>([])
         func launch(_ indices: Range<Int>) -> Task<Void, Never> {
             Task {
@@ -139,17 +141,15 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
                 }
             }
         }
-        // One frame held in fdatasync, the next one built and waiting for the I/O role, and —
-        // since the encoder role stays taken until then — more appends queued behind them.
+        // One frame held in fdatasync, 19 more appends accepted (queued or built into frames
+        // waiting for the I/O role), 5 waiting for room.
         let first = launch(0..<1)
         try #require(await eventually("a frame in sync") { shutGate.heldCount.load(ordering: .relaxed) == 1 })
-        let second = launch(1..<17)
-        try #require(await eventually("the next frame waiting") { held.update { $0.ioWaiter != nil } })
-        let third = launch(17..<25)
-        try #require(await eventually("appends queued behind them") { held.update { $0.pending.count >= 8 } })
+        let rest = launch(1..<25)
+        try #require(await eventually("appends built, queued and waiting") { held.update { $0.waitingForRoom.count == 5 && !$0.ready.isEmpty } })
         faults.syncErrno.store(EIO, ordering: .relaxed)
         shutGate.open()
-        for appends in [first, second, third] { await appends.value }
+        for appends in [first, rest] { await appends.value }
 
         let results = outcomes.withLock { $0 }
         #expect(results.count == 25)
@@ -179,7 +179,7 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
         #expect(try JournalVerifier.verify(directory: journal.directory, deep: true).isIntact)
     }
 
-    @Test func aFullQueueMakesAppendsWaitInOrderAndCancellingAWaitingOneWithdrawsIt() async throws {
+    @Test func appendsOverTheLimitWaitInOrderAndCancellingAWaitingOneWithdrawsIt() async throws {
         let journal = try TestJournal()
         defer { journal.root.remove() }
         let gate = SyncGate()
@@ -193,38 +193,38 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
                 do throws(JournalError) { return .success(try await writer.append([journal.draft(index)])) } catch { return .failure(error) }
             })
         }
-        // Appends one at a time, so their arrival order is known: 0 is held in fdatasync,
-        // 1 is built and waits for the I/O role, 2…5 fill the queue, 6…8 wait for room.
+        // Appends one at a time, so their arrival order is known: 0 is held in fdatasync, 1 is
+        // built and waits for the I/O role, 2 and 3 fill the 4 places, 4…6 wait for room.
         start(0)
         try #require(await eventually("append 0 in fdatasync") { gate.heldCount.load(ordering: .relaxed) == 1 })
         start(1)
-        try #require(await eventually("append 1 built") { writer.update { $0.ioWaiter != nil } })
-        for index in 2...5 {
+        try #require(await eventually("append 1 built") { writer.update { $0.ready.count == 1 } })
+        for index in 2...3 {
             start(index)
-            try #require(await eventually("append \(index) queued") { writer.update { $0.pending.count == index - 1 } })
+            try #require(await eventually("append \(index) accepted") { writer.update { $0.acceptedEventCount == index + 1 } })
         }
-        for index in 6...8 {
+        for index in 4...6 {
             start(index)
-            try #require(await eventually("append \(index) waiting for room") { writer.update { $0.waitingForRoom.count == index - 5 } })
+            try #require(await eventually("append \(index) waiting for room") { writer.update { $0.waitingForRoom.count == index - 3 } })
         }
-        // Cancelling a queued append changes nothing; cancelling a waiting one withdraws it.
+        // Cancelling an accepted append changes nothing; cancelling a waiting one withdraws it.
         tasks[3].cancel()
-        tasks[7].cancel()
-        #expect(await tasks[7].value.code == .cancelled)
-        #expect(writer.update { $0.pending.count == 4 && $0.waitingForRoom.count == 2 })
+        tasks[5].cancel()
+        #expect(await tasks[5].value.code == .cancelled)
+        #expect(writer.update { $0.acceptedEventCount == 4 && $0.waitingForRoom.count == 2 })
 
         gate.open()
         var seqs: [UInt64] = []
-        for (index, task) in tasks.enumerated() where index != 7 {
+        for (index, task) in tasks.enumerated() where index != 5 {
             let range = try await task.value.get()
             #expect(range.count == 1)
             seqs.append(range.lowerBound)
         }
-        #expect(seqs == Array(1...8), "acknowledged in arrival order, without a gap for the withdrawn append")
+        #expect(seqs == Array(1...6), "acknowledged in arrival order, without a gap for the withdrawn append")
         try writer.close()
         let (events, summary) = try journal.readAll()
         #expect(summary.damage == nil)
-        #expect(events.map(\.data) == [0, 1, 2, 3, 4, 5, 6, 8].map { journal.draft($0).data })
+        #expect(events.map(\.data) == [0, 1, 2, 3, 4, 6].map { journal.draft($0).data })
     }
 
     @Test func anAppendFromAnAlreadyCancelledTaskWritesNothing() async throws {
