@@ -29,11 +29,12 @@ public struct JournalConfiguration: Sendable {
     public var batchSyncInterval: Duration
     /// Most record bytes group commit puts into one frame from several appenders.
     public var groupByteLimit: Int
-    /// Most events queued for group commit (not yet in a frame) before appends wait for room.
+    /// Most events accepted and not yet acknowledged (queued, built into frames or being
+    /// written); further appends wait for room, in arrival order. One append larger than the
+    /// limit is accepted when nothing else is.
     public var pendingEventLimit: Int
-    /// Most record bytes queued for group commit before appends wait for room. With the frame
-    /// being built and the one being written (each at most `groupByteLimit`, or one append),
-    /// this bounds the writer's memory.
+    /// Most record bytes accepted and not yet acknowledged, as `pendingEventLimit`; with it,
+    /// bounds the writer's memory (about twice this, counting the encoded frames).
     public var pendingByteLimit: Int
     /// The system calls to use (tests inject faults here).
     public var calls: SystemCalls
@@ -41,7 +42,7 @@ public struct JournalConfiguration: Sendable {
     public var clock: @Sendable () -> UInt64
 
     /// Defaults: `always`, 64 MiB segments, 1 MiB preallocation steps, 5 ms batch interval,
-    /// 1 MiB frames from group commit, at most 65,536 events / 16 MiB queued.
+    /// 1 MiB frames from group commit, at most 65,536 events / 16 MiB unacknowledged.
     public init(directory: String, durability: Durability = .always, segmentByteLimit: Int = 64 << 20,
                 preallocationByteCount: Int = 1 << 20, batchSyncInterval: Duration = .milliseconds(5),
                 groupByteLimit: Int = 1 << 20, pendingEventLimit: Int = 1 << 16, pendingByteLimit: Int = 16 << 20,

@@ -10,12 +10,14 @@ import Synchronization
 ///
 /// Open it with `open(_:)`, which takes the folder's `LOCK` (a second writer, in this or another
 /// process, fails at once naming the holder's pid) and runs recovery. Both `append`s are
-/// thread-safe; concurrent appends are committed together (one frame, one `fdatasync`) by
-/// leader/follower hand-off: whoever takes the encoder role builds a frame from everything
-/// queued, then writes it while the next leader already builds the next frame — so compression
-/// of frame N+1 overlaps the write and sync of frame N. A blocked synchronous appender leads on
-/// its own thread; requests of the `async` append (JournalWriter+Async.swift) are led by one of
-/// two committer threads, so no task ever blocks a cooperative thread on I/O.
+/// thread-safe. Concurrent appends are committed together, in two stages (see `CommitState`):
+/// whoever holds the encoder role builds one frame from everything queued and puts it in the
+/// ready queue; whoever holds the I/O role writes every ready frame of the segment, syncs once,
+/// acknowledges them and carries on while frames are ready — so frame N+1 is compressed while
+/// frame N is written and synced, and no thread has to be woken between two syncs. Each append
+/// is still exactly one frame. A blocked synchronous appender takes the roles on its own thread;
+/// requests of the `async` append (JournalWriter+Async.swift) are served by one of two
+/// committer threads, so no task ever blocks a cooperative thread on I/O.
 ///
 /// Any write or sync failure is fatal: the failing append and everything queued behind it throw,
 /// and every later append throws `.writerFailed` with the original cause. Nothing is ever
