@@ -162,7 +162,7 @@ public final class JournalWriter: Sendable {
     /// committer) and returns. Returns `own`'s outcome if it was among the frames.
     func writeReadyFrames(own: AppendRequest?, committer: Parking?) -> AppendResult? {
         var ownResult: AppendResult? = nil
-        var group = update { $0.takeReadyGroup() }
+        var group = update { s in nextGroupOrRelease(&s, committer: committer) }
         while !group.isEmpty {
             do {
                 try output.value.write(group.map(\.frame))
@@ -182,15 +182,22 @@ public final class JournalWriter: Sendable {
                 if let result = s.acknowledge(group, own: own) { ownResult = result }
                 defer { s.promoteNextLeader() }
                 if ownResult != nil && s.handOnIO() { return [] }
-                let next = s.takeReadyGroup()
-                if next.isEmpty {
-                    s.ioBusy = false
-                    if let committer { s.idleCommitters.append(committer) }
-                }
-                return next
+                return nextGroupOrRelease(&s, committer: committer)
             }
         }
         return ownResult
+    }
+
+    /// The ready frames the I/O role writes next; with none, frees the role (and a committer
+    /// thread holding it goes idle).
+    private func nextGroupOrRelease(_ s: inout CommitState, committer: Parking?) -> [BuiltFrame] {
+        let group = s.takeReadyGroup()
+        if group.isEmpty {
+            s.ioBusy = false
+            if let committer { s.idleCommitters.append(committer) }
+            s.promoteNextLeader()
+        }
+        return group
     }
 
     /// Runs `body` under the state mutex, then wakes the requests it queued for waking.
