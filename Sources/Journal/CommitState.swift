@@ -1,54 +1,52 @@
-import Dispatch
 import Integrity
 
-/// One caller's append waiting in the group-commit queue.
-final class AppendRequest: @unchecked Sendable {
-    // @unchecked Sendable: `drafts` and `byteCount` are immutable; `outcome` is only read and
-    // written under the writer's state mutex; `wake` is a thread-safe semaphore.
-    /// The events of this append call.
-    let drafts: [EventDraft]
-    /// Their encoded record size, for group-size limits.
-    let byteCount: Int
-    /// Signalled when `outcome` changes.
-    let wake = DispatchSemaphore(value: 0)
-    /// What the owner should do or return; written under the writer's mutex.
-    var outcome: Outcome = .waiting
-
-    /// What the owner of a waiting request is told when woken.
-    enum Outcome {
-        case waiting
-        /// Become the leader: build the next frame.
-        case lead
-        /// The I/O role is yours: write your frame.
-        case writeTurn
-        /// Acknowledged with these seqs.
-        case done(ClosedRange<UInt64>)
-        /// Not written; throw this.
-        case failed(JournalError)
-    }
-
-    /// A request for `drafts`, `byteCount` record bytes in all.
-    init(drafts: [EventDraft], byteCount: Int) {
-        self.drafts = drafts
-        self.byteCount = byteCount
-    }
+/// A frame built and waiting to be written, with the appends it acknowledges.
+struct BuiltFrame {
+    /// The frame.
+    let frame: PreparedFrame
+    /// Its appends, in seq order.
+    let batch: [AppendRequest]
+    /// The blocked synchronous appender that built it (nil: a committer thread); it is handed
+    /// the I/O role for it, so a blocked appender does not write frames queued behind its own.
+    let builder: Parking?
 }
 
 /// The group-commit state machine, always accessed under the writer's mutex.
 ///
-/// Two roles, each held by at most one thread: the encoder (builds the next frame from the
-/// queue) and I/O (writes and syncs one frame). The encoder role is released only once its
-/// holder has the I/O role, so frames are written in build order, and a thread is promoted to
-/// leader only when it has a request queued — no thread is ever woken without work.
+/// Two roles, each held by at most one thread: the encoder (builds the next frame from
+/// `pending` and appends it to `ready`) and I/O (writes every ready frame of a segment, then one
+/// `fdatasync`, then acknowledges them, and goes on while frames are ready). Frames are built
+/// and written in seq order. The encoder role goes to the owner of the oldest queued request if
+/// that is a blocked synchronous appender, otherwise to an idle committer thread (async
+/// appenders never do I/O themselves) — no thread is woken without work.
+///
+/// Backpressure: at most `pendingEventLimit` events and `pendingByteLimit` record bytes are
+/// accepted and not yet acknowledged (queued, built or being written); further appends wait, in
+/// arrival order, in `waitingForRoom` until acknowledgements make room (one append bigger than
+/// the limits is accepted alone).
 struct CommitState {
-    /// Appends not yet taken into a frame, oldest first.
+    /// Accepted appends not yet taken into a frame, oldest first.
     var pending: [AppendRequest] = []
+    /// Built frames not yet written, in seq order.
+    var ready: [BuiltFrame] = []
+    /// Appends waiting for room, oldest first.
+    var waitingForRoom: [AppendRequest] = []
+    /// Events accepted and not yet acknowledged or failed.
+    private(set) var acceptedEventCount = 0
+    /// Record bytes accepted and not yet acknowledged or failed.
+    private(set) var acceptedByteCount = 0
+    /// Most events accepted at once.
+    let pendingEventLimit: Int
+    /// Most record bytes accepted at once.
+    let pendingByteLimit: Int
     /// Some thread holds the encoder role.
     var encoderBusy = false
     /// Some thread holds the I/O role.
     var ioBusy = false
-    /// The encoder waiting for the I/O role, if any.
-    var ioWaiter: AppendRequest?
+    /// Committer threads with no role, ready to lead for async appenders.
+    var idleCommitters: [Parking] = []
+    /// Whether the committer threads were started (on the first async append).
+    var hasCommitters = false
     /// The write or sync failure that stopped the writer.
     var failure: JournalError?
     /// `close` was called.
@@ -57,20 +55,46 @@ struct CommitState {
     var headSeq: UInt64
     /// Chain value after the last acknowledged frame.
     var chain: SHA256Digest
-    /// Requests whose outcome changed; their owners are woken after the mutex is released, so
-    /// the lock is not held across a futex wake per appender.
-    var wakeList: [AppendRequest] = []
+    /// Wake-ups to carry out once the mutex is released.
+    var wakes: [Wake] = []
 
     /// The state of a writer whose journal ends at `headSeq` with `chain`.
-    init(headSeq: UInt64, chain: SHA256Digest) {
+    init(headSeq: UInt64, chain: SHA256Digest, pendingEventLimit: Int, pendingByteLimit: Int) {
         self.headSeq = headSeq
         self.chain = chain
+        self.pendingEventLimit = pendingEventLimit
+        self.pendingByteLimit = pendingByteLimit
     }
+
+    /// Whether appends are still in the writer's hands (queued, built, being written or waiting).
+    var isBusy: Bool { encoderBusy || ioBusy || !pending.isEmpty || !ready.isEmpty || !waitingForRoom.isEmpty }
 
     /// Throws if the writer no longer accepts appends.
     func checkAccepting() throws(JournalError) {
         if let failure { throw failure }
         if isClosed { throw JournalError(.closed, "the journal writer was closed; open a new one") }
+    }
+
+    /// Accepts `request` into `pending`, or parks it in `waitingForRoom` if the limits are
+    /// reached or others wait. Returns whether it was accepted.
+    mutating func enqueue(_ request: AppendRequest) -> Bool {
+        guard waitingForRoom.isEmpty, hasRoom(for: request) else {
+            waitingForRoom.append(request)
+            return false
+        }
+        accept(request)
+        return true
+    }
+
+    private func hasRoom(for request: AppendRequest) -> Bool {
+        acceptedEventCount == 0 || (acceptedEventCount + request.drafts.count <= pendingEventLimit
+            && acceptedByteCount + request.byteCount <= pendingByteLimit)
+    }
+
+    private mutating func accept(_ request: AppendRequest) {
+        pending.append(request)
+        acceptedEventCount += request.drafts.count
+        acceptedByteCount += request.byteCount
     }
 
     /// Removes the queue's head and as many followers as fit in `limit` record bytes.
@@ -87,31 +111,137 @@ struct CommitState {
         return batch
     }
 
-    /// Hands the encoder role to the owner of the oldest queued request, if any.
-    mutating func promoteNextLeader() {
-        guard let next = pending.first, !encoderBusy else { return }
-        encoderBusy = true
-        next.outcome = .lead
-        wakeList.append(next)
+    /// Removes the ready frames the next write takes: the first and those after it up to the
+    /// next segment start (one write range, one sync).
+    mutating func takeReadyGroup() -> [BuiltFrame] {
+        guard !ready.isEmpty else { return [] }
+        var count = 1
+        while count < ready.count && ready[count].frame.newSegment == nil { count += 1 }
+        let group = Array(ready[..<count])
+        ready.removeFirst(count)
+        return group
     }
 
-    /// Frees the I/O role, or passes it straight to the encoder waiting for it.
-    mutating func releaseIO() {
-        if let waiter = ioWaiter {
-            ioWaiter = nil
-            waiter.outcome = .writeTurn
-            wakeList.append(waiter)
-        } else {
-            ioBusy = false
+    /// Acknowledges the frames of `group` (all written and synced): completes every request but
+    /// `own`, whose seqs it returns if present.
+    mutating func acknowledge(_ group: [BuiltFrame], own: AppendRequest?) -> AppendResult? {
+        var ownResult: AppendResult? = nil
+        for built in group {
+            var next = built.frame.seqs.lowerBound
+            for member in built.batch {
+                let seqs = next...(next + UInt64(member.drafts.count) - 1)
+                next = seqs.upperBound + 1
+                if member === own { ownResult = .success(seqs) } else { complete(member, with: .success(seqs)) }
+            }
+            release(built.batch)
         }
+        if let last = group.last {
+            headSeq = last.frame.seqs.upperBound
+            chain = last.frame.chain
+        }
+        return ownResult
     }
 
-    /// Fails every request in `requests` with `error` and wakes their owners.
-    mutating func fail(_ requests: [AppendRequest], with error: JournalError) {
+    /// Frees the room of finished accepted `requests` and accepts waiting appends that now fit.
+    private mutating func release(_ requests: [AppendRequest]) {
         for request in requests {
-            request.outcome = .failed(error)
-            wakeList.append(request)
+            acceptedEventCount -= request.drafts.count
+            acceptedByteCount -= request.byteCount
         }
+        var admitted = 0
+        while admitted < waitingForRoom.count, hasRoom(for: waitingForRoom[admitted]) {
+            accept(waitingForRoom[admitted])
+            admitted += 1
+        }
+        waitingForRoom.removeFirst(admitted)
+    }
+
+    /// Takes `request` back out of `waitingForRoom` (its task was cancelled); returns false if
+    /// it was already accepted, in which case it will be committed.
+    mutating func withdraw(_ request: AppendRequest) -> Bool {
+        guard let index = waitingForRoom.firstIndex(where: { $0 === request }) else { return false }
+        waitingForRoom.remove(at: index)
+        return true
+    }
+
+    /// If the encoder role is free and appends are queued, hands it to the owner of the oldest
+    /// one if that is a blocked thread, else to an idle committer. With none idle (both busy),
+    /// the committer that goes idle next calls this again.
+    mutating func promoteNextLeader() {
+        guard !encoderBusy, let head = pending.first else { return }
+        let leader: Parking
+        if case .parked(let parking) = head.completion {
+            leader = parking
+        } else if let committer = idleCommitters.popLast() {
+            leader = committer
+        } else {
+            return
+        }
+        encoderBusy = true
+        signal(leader, .lead)
+    }
+
+    /// Passes the I/O role for the ready frames to the thread that built the first of them, or
+    /// to an idle committer; returns false (keep it) if there is neither.
+    mutating func handOnIO() -> Bool {
+        guard let first = ready.first else { return false }
+        if let builder = first.builder {
+            signal(builder, .writeTurn)
+        } else if let committer = idleCommitters.popLast() {
+            signal(committer, .writeTurn)
+        } else {
+            return false
+        }
+        return true
+    }
+
+    /// Tells `parking`'s thread `value` once the mutex is released.
+    mutating func signal(_ parking: Parking, _ value: Parking.Signal) {
+        parking.signal = value
+        wakes.append(.thread(parking))
+    }
+
+    /// Delivers `result` to the owner of `request` once the mutex is released.
+    mutating func complete(_ request: AppendRequest, with result: AppendResult) {
+        switch request.completion {
+        case .parked(let parking):
+            switch result {
+            case .success(let seqs): signal(parking, .done(seqs))
+            case .failure(let error): signal(parking, .failed(error))
+            }
+        case .resume(let continuation):
+            wakes.append(.task(continuation, result))
+        case nil:
+            preconditionFailure("an async append was queued before its task suspended")
+        }
+    }
+
+    /// Fails the accepted `requests` with `error`, except `own` (whose owner is the caller):
+    /// returns `error` as `own`'s outcome if it is among them.
+    mutating func fail(_ requests: [AppendRequest], except own: AppendRequest?, with error: JournalError) -> AppendResult? {
+        var ownResult: AppendResult? = nil
+        for request in requests {
+            if request === own { ownResult = .failure(error) } else { complete(request, with: .failure(error)) }
+        }
+        release(requests)
+        return ownResult
+    }
+
+    /// Stops the writer after `cause`: records `failure` (what later appends get) and fails
+    /// everything accepted but not in flight — queued and built frames — and everything waiting
+    /// for room with `cause`. Returns `own`'s outcome if it was among them.
+    mutating func stop(failure: JournalError, cause: JournalError, own: AppendRequest?) -> AppendResult? {
+        self.failure = failure
+        let waiting = waitingForRoom
+        waitingForRoom.removeAll()
+        for request in waiting { complete(request, with: .failure(cause)) }
+        var ownResult = fail(pending, except: own, with: cause)
+        pending.removeAll()
+        for built in ready {
+            if let result = fail(built.batch, except: own, with: cause) { ownResult = result }
+        }
+        ready.removeAll()
+        return ownResult
     }
 }
 

@@ -29,15 +29,24 @@ public struct JournalConfiguration: Sendable {
     public var batchSyncInterval: Duration
     /// Most record bytes group commit puts into one frame from several appenders.
     public var groupByteLimit: Int
+    /// Most events accepted and not yet acknowledged (queued, built into frames or being
+    /// written); further appends wait for room, in arrival order. One append larger than the
+    /// limit is accepted when nothing else is.
+    public var pendingEventLimit: Int
+    /// Most record bytes accepted and not yet acknowledged, as `pendingEventLimit`; with it,
+    /// bounds the writer's memory (about twice this, counting the encoded frames).
+    public var pendingByteLimit: Int
     /// The system calls to use (tests inject faults here).
     public var calls: SystemCalls
     /// The wall clock in µs since the epoch (tests pass a fake one).
     public var clock: @Sendable () -> UInt64
 
-    /// Defaults: `always`, 64 MiB segments, 1 MiB preallocation steps, 5 ms batch interval.
+    /// Defaults: `always`, 64 MiB segments, 1 MiB preallocation steps, 5 ms batch interval,
+    /// 1 MiB frames from group commit, at most 65,536 events / 16 MiB unacknowledged.
     public init(directory: String, durability: Durability = .always, segmentByteLimit: Int = 64 << 20,
                 preallocationByteCount: Int = 1 << 20, batchSyncInterval: Duration = .milliseconds(5),
-                groupByteLimit: Int = 1 << 20, calls: SystemCalls = .live,
+                groupByteLimit: Int = 1 << 20, pendingEventLimit: Int = 1 << 16, pendingByteLimit: Int = 16 << 20,
+                calls: SystemCalls = .live,
                 clock: @escaping @Sendable () -> UInt64 = JournalConfiguration.systemClock) {
         self.directory = directory
         self.durability = durability
@@ -45,6 +54,8 @@ public struct JournalConfiguration: Sendable {
         self.preallocationByteCount = preallocationByteCount
         self.batchSyncInterval = batchSyncInterval
         self.groupByteLimit = groupByteLimit
+        self.pendingEventLimit = pendingEventLimit
+        self.pendingByteLimit = pendingByteLimit
         self.calls = calls
         self.clock = clock
     }

@@ -17,6 +17,8 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         case writerFailed = "writer stopped"
         /// The writer was closed.
         case closed = "writer closed"
+        /// An async append's task was cancelled before its events were queued; nothing was written.
+        case cancelled = "append cancelled"
         /// The folder holds no journal, or files that are not segments.
         case notAJournal = "not a journal"
     }

@@ -9,11 +9,15 @@ import Synchronization
 /// The one writer of a journal folder: appends events as frames, with group commit.
 ///
 /// Open it with `open(_:)`, which takes the folder's `LOCK` (a second writer, in this or another
-/// process, fails at once naming the holder's pid) and runs recovery. `append` is thread-safe;
-/// concurrent appends are committed together (one frame, one `fdatasync`) by leader/follower
-/// hand-off, with no thread of its own: the first appender to find the encoder idle builds a
-/// frame from everything queued, then writes it while the next leader already builds the next
-/// frame — so compression of frame N+1 overlaps the write and sync of frame N.
+/// process, fails at once naming the holder's pid) and runs recovery. Both `append`s are
+/// thread-safe. Concurrent appends are committed together, in two stages (see `CommitState`):
+/// whoever holds the encoder role builds one frame from everything queued and puts it in the
+/// ready queue; whoever holds the I/O role writes every ready frame of the segment, syncs once,
+/// acknowledges them and carries on while frames are ready — so frame N+1 is compressed while
+/// frame N is written and synced, and no thread has to be woken between two syncs. Each append
+/// is still exactly one frame. A blocked synchronous appender takes the roles on its own thread;
+/// requests of the `async` append (JournalWriter+Async.swift) are served by one of two
+/// committer threads, so no task ever blocks a cooperative thread on I/O.
 ///
 /// Any write or sync failure is fatal: the failing append and everything queued behind it throw,
 /// and every later append throws `.writerFailed` with the original cause. Nothing is ever
@@ -67,7 +71,8 @@ public final class JournalWriter: Sendable {
         recoveryReport = report
         builder = Exclusive(FrameBuilder(tail: tail, segmentByteLimit: configuration.segmentByteLimit, clock: configuration.clock))
         output = Exclusive(try SegmentWriter(directory: configuration.directory, tail: tail, configuration: configuration, io: io))
-        state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero))
+        state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero,
+                                      pendingEventLimit: configuration.pendingEventLimit, pendingByteLimit: configuration.pendingByteLimit))
         if configuration.durability == .batch { startFlusher() }
     }
 
@@ -80,98 +85,130 @@ public final class JournalWriter: Sendable {
     public var chainValue: SHA256Digest { update { $0.chain } }
 
     /// Appends `drafts` as one frame (atomic: all or none survive a crash) and returns their seqs
-    /// once acknowledged per the durability mode. Thread-safe; blocks the caller until then.
+    /// once acknowledged per the durability mode. Thread-safe; blocks the calling thread until
+    /// then (from Swift concurrency, use the `async` overload, which blocks no thread).
     ///
+    /// Waits while the queue is full (`pendingEventLimit` / `pendingByteLimit`).
     /// Throws `.invalidEvent` (nothing written) for an empty or over-64-MiB batch, the I/O error
     /// that stopped the writer, `.writerFailed` after an earlier failure, `.closed` after `close`.
     public func append(_ drafts: [EventDraft]) throws(JournalError) -> ClosedRange<UInt64> {
+        let bytes = try JournalWriter.recordByteCount(of: drafts)
+        let parking = Parking()
+        let request = AppendRequest(drafts: drafts, byteCount: bytes, completion: .parked(parking))
+        var leads = try update { (s) throws(JournalError) -> Bool in
+            try s.checkAccepting()
+            guard s.enqueue(request) else { return false }
+            if !s.encoderBusy && s.pending.first === request {
+                s.encoderBusy = true
+                return true
+            }
+            s.promoteNextLeader()
+            return false
+        }
+        while true {
+            if leads, let result = commitFrame(leader: parking, own: request) { return try result.get() }
+            leads = false
+            switch parking.next() {
+            case .lead: leads = true
+            case .writeTurn:
+                if let result = writeReadyFrames(own: request, committer: nil) { return try result.get() }
+            case .done(let seqs): return seqs
+            case .failed(let error): throw error
+            case .waiting, .stop: continue
+            }
+        }
+    }
+
+    /// The encoded size of `drafts`, checked against the one-frame limit.
+    static func recordByteCount(of drafts: [EventDraft]) throws(JournalError) -> Int {
         guard !drafts.isEmpty else { throw JournalError(.invalidEvent, "append needs at least one event") }
         var bytes = 0
         for draft in drafts { bytes += RecordCodec.encodedLength(of: draft) }
         guard bytes <= JournalFormat.maxUncompressedLength else {
             throw JournalError(.invalidEvent, "one append holds at most \(JournalFormat.maxUncompressedLength) bytes of events (this one: \(bytes)); split it into several appends")
         }
-        let request = AppendRequest(drafts: drafts, byteCount: bytes)
-        var becomesLeader = try update { (s) throws(JournalError) -> Bool in
-            try s.checkAccepting()
-            s.pending.append(request)
-            guard !s.encoderBusy else { return false }
-            s.encoderBusy = true
-            return true
-        }
-        while !becomesLeader {
-            request.wake.wait()
-            // The semaphore orders this read after the write made under the mutex.
-            switch request.outcome {
-            case .lead: becomesLeader = true
-            case .done(let seqs): return seqs
-            case .failed(let error): throw error
-            case .waiting, .writeTurn: continue
-            }
-        }
-        return try lead(request)
+        return bytes
     }
 
-    /// Runs one commit as leader: takes the queue, builds the frame, waits for the I/O role,
-    /// hands the encoder role on, writes, acknowledges.
-    private func lead(_ request: AppendRequest) throws(JournalError) -> ClosedRange<UInt64> {
+    /// Builds one frame holding the encoder role (for `own`'s thread, or as a committer thread
+    /// when `own` is nil), queues it for writing, hands the encoder role on and — if the I/O
+    /// role is free — writes the ready frames. Returns `own`'s outcome if already known.
+    func commitFrame(leader: Parking, own: AppendRequest?) -> AppendResult? {
         let batch = update { $0.takeBatch(limit: configuration.groupByteLimit) }
         let frame = builder.value.build(batch.map(\.drafts))
-        let mustWait = update { s -> Bool in
-            if s.ioBusy { s.ioWaiter = request; return true }
-            s.ioBusy = true
+        let committer = own == nil ? leader : nil
+        var ownResult: AppendResult? = nil
+        let writes = update { s -> Bool in
+            s.encoderBusy = false
+            defer { s.promoteNextLeader() }
+            if let failure = s.failure {
+                ownResult = s.fail(batch, except: own, with: failure)
+            } else {
+                s.ready.append(BuiltFrame(frame: frame, batch: batch, builder: committer == nil ? leader : nil))
+                if !s.ioBusy {
+                    s.ioBusy = true
+                    return true
+                }
+            }
+            if let committer { s.idleCommitters.append(committer) }
             return false
         }
-        if mustWait { request.wake.wait() }
-        let failure = update { s -> JournalError? in
-            s.encoderBusy = false
-            if let failure = s.failure {
-                s.fail(batch, with: failure)
-                s.releaseIO()
-                return failure
+        return writes ? writeReadyFrames(own: own, committer: committer) : ownResult
+    }
+
+    /// Holding the I/O role: writes the ready frames of one segment, syncs once, acknowledges
+    /// them, and repeats while frames are ready — except that a blocked appender, once its own
+    /// append is acknowledged, passes the role on (to the builder of the next frame or an idle
+    /// committer) and returns. Returns `own`'s outcome if it was among the frames.
+    func writeReadyFrames(own: AppendRequest?, committer: Parking?) -> AppendResult? {
+        var ownResult: AppendResult? = nil
+        var group = update { s in nextGroupOrRelease(&s, committer: committer) }
+        while !group.isEmpty {
+            do {
+                try output.value.write(group.map(\.frame))
+            } catch {
+                update { s in
+                    let failure = JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno)
+                    if let result = s.stop(failure: failure, cause: error, own: own) { ownResult = result }
+                    for built in group {
+                        if let result = s.fail(built.batch, except: own, with: error) { ownResult = result }
+                    }
+                    s.ioBusy = false
+                    if let committer { s.idleCommitters.append(committer) }
+                }
+                return ownResult
             }
+            group = update { s -> [BuiltFrame] in
+                if let result = s.acknowledge(group, own: own) { ownResult = result }
+                defer { s.promoteNextLeader() }
+                if ownResult != nil && s.handOnIO() { return [] }
+                return nextGroupOrRelease(&s, committer: committer)
+            }
+        }
+        return ownResult
+    }
+
+    /// The ready frames the I/O role writes next; with none, frees the role (and a committer
+    /// thread holding it goes idle).
+    private func nextGroupOrRelease(_ s: inout CommitState, committer: Parking?) -> [BuiltFrame] {
+        let group = s.takeReadyGroup()
+        if group.isEmpty {
+            s.ioBusy = false
+            if let committer { s.idleCommitters.append(committer) }
             s.promoteNextLeader()
-            return nil
         }
-        if let failure { throw failure }
-        do {
-            try output.value.write(frame)
-        } catch {
-            update { s in
-                s.failure = JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno)
-                s.fail(batch.filter { $0 !== request }, with: error)
-                s.fail(s.pending, with: error)
-                s.pending.removeAll()
-                s.releaseIO()
-            }
-            throw error
-        }
-        var mine = frame.seqs
-        update { s in
-            s.headSeq = frame.seqs.upperBound
-            s.chain = frame.chain
-            var next = frame.seqs.lowerBound
-            for member in batch {
-                let seqs = next...(next + UInt64(member.drafts.count) - 1)
-                next = seqs.upperBound + 1
-                if member === request { mine = seqs; continue }
-                member.outcome = .done(seqs)
-                s.wakeList.append(member)
-            }
-            s.releaseIO()
-        }
-        return mine
+        return group
     }
 
     /// Runs `body` under the state mutex, then wakes the requests it queued for waking.
     @inline(__always)
-    private func update<T, E: Error>(_ body: (inout CommitState) throws(E) -> T) throws(E) -> T {
-        var woken: [AppendRequest] = []
+    func update<T, E: Error>(_ body: (inout CommitState) throws(E) -> T) throws(E) -> T {
+        var wakes: [Wake] = []
         let result = try state.withLock { (s) throws(E) -> T in
-            defer { swap(&woken, &s.wakeList) }
+            defer { swap(&wakes, &s.wakes) }
             return try body(&s)
         }
-        for request in woken { request.wake.signal() }
+        for wake in wakes { wake.perform() }
         return result
     }
 
@@ -183,8 +220,9 @@ public final class JournalWriter: Sendable {
             return !s.isClosed
         }
         guard wasOpen else { return }
-        while update({ $0.encoderBusy || $0.ioBusy || !$0.pending.isEmpty }) { usleep(200) }
+        while update({ $0.isBusy }) { usleep(200) }
         flusherStopped.store(true, ordering: .releasing)
+        stopCommitters()
         let failed = update { $0.failure != nil }
         defer { io.close(lockDescriptor) }
         if !failed { try output.value.close() }
@@ -207,13 +245,16 @@ public final class JournalWriter: Sendable {
                 guard acquired else { continue }
                 do throws(JournalError) {
                     try self.output.value.sync()
-                    self.update { $0.releaseIO() }
+                    // Frames built meanwhile wait for the I/O role: write them before letting go.
+                    let drains = self.update { s -> Bool in
+                        if s.ready.isEmpty { s.ioBusy = false }
+                        return !s.ready.isEmpty
+                    }
+                    if drains { _ = self.writeReadyFrames(own: nil, committer: nil) }
                 } catch {
                     self.update { s in
-                        s.failure = JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno)
-                        s.fail(s.pending, with: error)
-                        s.pending.removeAll()
-                        s.releaseIO()
+                        _ = s.stop(failure: JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno), cause: error, own: nil)
+                        s.ioBusy = false
                     }
                 }
             }

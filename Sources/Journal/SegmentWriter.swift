@@ -39,14 +39,21 @@ package final class SegmentWriter {
 
     deinit { if fd >= 0 { io.close(fd) } }
 
-    /// Writes `frame` (creating its segment first if it starts one) and, in `.always` mode,
-    /// syncs it. On failure, tries to blank the partial frame so readers never see it, and throws.
-    package func write(_ frame: PreparedFrame) throws(JournalError) {
-        if let header = frame.newSegment { try startSegment(header) }
-        let end = writeOffset + frame.bytes.count
+    /// Writes `frames` back to back (creating their segment first if the first starts one; no
+    /// other may) and, in `.always` mode, syncs them once. On failure, tries to blank what was
+    /// written so readers never see it, and throws.
+    package func write(_ frames: [PreparedFrame]) throws(JournalError) {
+        precondition(frames.dropFirst().allSatisfy { $0.newSegment == nil }, "one write covers one segment")
+        if let header = frames.first?.newSegment { try startSegment(header) }
+        var end = writeOffset
+        for frame in frames { end += frame.bytes.count }
         if end > allocatedEnd { try extend(to: end) }
         do {
-            try io.write(fd, frame.bytes, at: writeOffset, path: path)
+            var offset = writeOffset
+            for frame in frames {
+                try io.write(fd, frame.bytes, at: offset, path: path)
+                offset += frame.bytes.count
+            }
             switch durability {
             case .always: try io.syncData(fd, path: path)
             case .batch:
@@ -59,7 +66,7 @@ package final class SegmentWriter {
         } catch {
             // Never acknowledged: erase it so a reader or the next open does not find it.
             // Best effort only — the disk just failed — and never reported as success.
-            try? io.write(fd, [UInt8](repeating: 0, count: frame.bytes.count), at: writeOffset, path: path)
+            try? io.write(fd, [UInt8](repeating: 0, count: end - writeOffset), at: writeOffset, path: path)
             throw error
         }
         writeOffset = end

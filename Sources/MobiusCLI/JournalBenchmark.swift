@@ -84,15 +84,26 @@ struct JournalBenchmark {
         }
     }
 
-    /// `appenders` threads appending single events with `always` until `total` are in.
-    /// Returns the journal folder.
-    mutating func measureAppenders(_ appenders: Int, total: Int, drafts: [EventDraft]) throws -> String {
-        let directory = scratch + "/appenders-\(appenders)"
-        let perThread = max(1, total / appenders)
-        let batches = (0..<(perThread * appenders)).map { [drafts[$0 % drafts.count]] }
-        let (seconds, sample) = try JournalBenchmark.append(batches, threads: appenders, into: directory, durability: .always)
-        add("appenders\(appenders)", Row(
-            name: "durable append, \(appenders) appender\(appenders == 1 ? "" : "s") (always)",
+    /// Who calls `append`: OS threads on the blocking API, or tasks on the async one.
+    enum Appenders {
+        case threads(Int)
+        case tasks(Int)
+    }
+
+    /// `appenders` appending single events with `always`, each waiting for its acknowledgement
+    /// before the next, until `total` are in. Tasks are recorded as `appendersN` (the async API a
+    /// server uses), threads as `threadsN`. Returns the journal folder.
+    mutating func measureAppenders(_ appenders: Appenders, total: Int, drafts: [EventDraft]) throws -> String {
+        let (count, key, label) = switch appenders {
+        case .tasks(let count): (count, "appenders\(count)", "async task")
+        case .threads(let count): (count, "threads\(count)", "thread")
+        }
+        let directory = scratch + "/" + key
+        let perAppender = max(1, total / count)
+        let batches = (0..<(perAppender * count)).map { [drafts[$0 % drafts.count]] }
+        let (seconds, sample) = try JournalBenchmark.append(batches, by: appenders, into: directory, durability: .always)
+        add(key, Row(
+            name: "durable append, \(count) \(label)\(count == 1 ? "" : "s") (always)",
             eventsPerSecond: Double(batches.count) / seconds,
             p50: sample.percentileMilliseconds(0.5), p99: sample.percentileMilliseconds(0.99)))
         return directory
@@ -106,7 +117,7 @@ struct JournalBenchmark {
         let batches = stride(from: 0, to: plan.batches * batchSize, by: batchSize).map { offset in
             (0..<batchSize).map { drafts[(offset + $0) % drafts.count] }
         }
-        let (seconds, sample) = try JournalBenchmark.append(batches, threads: threads, into: directory, durability: durability)
+        let (seconds, sample) = try JournalBenchmark.append(batches, by: .threads(threads), into: directory, durability: durability)
         add("batches\(durability.rawValue.capitalized)\(threads)", Row(
             name: "\(batchSize)-event batches, \(threads) thread\(threads == 1 ? "" : "s") (\(durability))",
             eventsPerSecond: Double(plan.batches * batchSize) / seconds,
@@ -114,32 +125,60 @@ struct JournalBenchmark {
         return directory
     }
 
-    /// Appends `batches` (one append call each) from `threads` threads sharing one writer, thread
-    /// t taking batches t, t+threads, …; returns the wall time and every append's latency.
-    private static func append(_ batches: [[EventDraft]], threads: Int, into directory: String, durability: Durability) throws -> (seconds: Double, latencies: LatencySample) {
+    /// Appends `batches` (one append call each) from `appenders` sharing one writer, appender a
+    /// taking batches a, a+n, …; returns the wall time and every append's latency.
+    private static func append(_ batches: [[EventDraft]], by appenders: Appenders, into directory: String, durability: Durability) throws -> (seconds: Double, latencies: LatencySample) {
         let writer = try JournalWriter.open(JournalConfiguration(directory: directory, durability: durability))
-        let samples = Mutex<LatencySample>(LatencySample())
-        let failures = Mutex<[String]>([])
-        let group = DispatchGroup()
+        let results = AppenderResults()
         let start = LatencySample.now()
-        for thread in 0..<threads {
-            group.enter()
-            Thread.detachNewThread {
-                var local = LatencySample()
-                for batch in stride(from: thread, to: batches.count, by: threads) {
-                    let before = LatencySample.now()
-                    do { _ = try writer.append(batches[batch]) } catch { failures.withLock { $0.append("\(error)") }; break }
-                    local.record(LatencySample.now() - before)
+        switch appenders {
+        case .threads(let count):
+            let group = DispatchGroup()
+            for thread in 0..<count {
+                group.enter()
+                Thread.detachNewThread {
+                    var local = LatencySample()
+                    for batch in stride(from: thread, to: batches.count, by: count) {
+                        let before = LatencySample.now()
+                        do { _ = try writer.append(batches[batch]) } catch { results.failures.withLock { $0.append("\(error)") }; break }
+                        local.record(LatencySample.now() - before)
+                    }
+                    results.samples.withLock { $0.merge(local) }
+                    group.leave()
                 }
-                samples.withLock { $0.merge(local) }
-                group.leave()
             }
+            group.wait()
+        case .tasks(let count):
+            // Block this (non-pool) thread until the tasks, on the cooperative pool, are done.
+            let done = DispatchSemaphore(value: 0)
+            Task.detached {
+                await withTaskGroup(of: Void.self) { group in
+                    for task in 0..<count {
+                        group.addTask {
+                            var local = LatencySample()
+                            for batch in stride(from: task, to: batches.count, by: count) {
+                                let before = LatencySample.now()
+                                do { _ = try await writer.append(batches[batch]) } catch { results.failures.withLock { $0.append("\(error)") }; break }
+                                local.record(LatencySample.now() - before)
+                            }
+                            results.samples.withLock { [local] in $0.merge(local) }
+                        }
+                    }
+                }
+                done.signal()
+            }
+            done.wait()
         }
-        group.wait()
         let seconds = Double(LatencySample.now() - start) / 1e9
         try writer.close()
-        if let failure = failures.withLock({ $0.first }) { throw JournalError(.io, "benchmark append failed: \(failure)") }
-        return (seconds, samples.withLock { $0 })
+        if let failure = results.failures.withLock({ $0.first }) { throw JournalError(.io, "benchmark append failed: \(failure)") }
+        return (seconds, results.samples.withLock { $0 })
+    }
+
+    /// What concurrent appenders report, shared by reference with threads and tasks.
+    private final class AppenderResults: Sendable {
+        let samples = Mutex<LatencySample>(LatencySample())
+        let failures = Mutex<[String]>([])
     }
 
     /// Single-threaded replay (read + CRC + chain + inflate + decode) of `directory`, repeated

@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+import Testing
 import TestSupport
 
 /// A journal folder in a temporary directory with helpers shared by the journal tests.
@@ -30,5 +31,23 @@ struct TestJournal {
 
     func segmentPaths() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".seg") }.sorted().map { directory + "/" + $0 }
+    }
+
+    /// Closes `writer` after concurrent appends and checks what they were told: seqs 1…n without
+    /// a gap, every acknowledged event read back with its data, the chain intact and equal to the
+    /// writer's, spread over several segments.
+    func expectAcknowledgedEventsReadBack(_ acknowledged: [UInt64: [UInt8]], closing writer: JournalWriter) throws {
+        #expect(acknowledged.keys.sorted() == Array(1...UInt64(acknowledged.count)))
+        #expect(writer.headSeq == UInt64(acknowledged.count))
+        let chain = writer.chainValue
+        try writer.close()
+        let (events, summary) = try readAll()
+        #expect(summary.damage == nil)
+        #expect(events.count == acknowledged.count)
+        for event in events { #expect(acknowledged[event.seq] == event.data) }
+        let report = try JournalVerifier.verify(directory: directory, deep: true)
+        #expect(report.isIntact)
+        #expect(report.chain == chain)
+        #expect(report.segmentCount > 1)
     }
 }

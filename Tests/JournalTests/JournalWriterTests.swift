@@ -87,18 +87,7 @@ import Testing
         group.wait()
         #expect(failures.withLock { $0 } == [])
         let expected = acknowledged.withLock { $0 }
-        #expect(expected.keys.sorted() == Array(1...UInt64(expected.count)))
-        #expect(writer.headSeq == UInt64(expected.count))
-        let chain = writer.chainValue
-        try writer.close()
-        let (events, summary) = try journal.readAll()
-        #expect(summary.damage == nil)
-        #expect(events.count == expected.count)
-        for event in events { #expect(expected[event.seq] == event.data) }
-        let report = try JournalVerifier.verify(directory: journal.directory, deep: true)
-        #expect(report.isIntact)
-        #expect(report.chain == chain)
-        #expect(report.segmentCount > 1)
+        try journal.expectAcknowledgedEventsReadBack(expected, closing: writer)
     }
 
     @Test func aReaderFollowsAWriterAcrossSegments() throws {

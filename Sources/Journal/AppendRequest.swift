@@ -1,0 +1,83 @@
+import Dispatch
+
+/// What an append call gets back: its seqs once acknowledged, or why it was not written.
+typealias AppendResult = Result<ClosedRange<UInt64>, JournalError>
+
+/// One caller's append waiting in the group-commit queue.
+final class AppendRequest: @unchecked Sendable {
+    // @unchecked Sendable: `drafts` and `byteCount` are immutable; `completion` and
+    // `isWithdrawn` are only read and written under the writer's state mutex.
+    /// The events of this append call.
+    let drafts: [EventDraft]
+    /// Their encoded record size, for group-size and backpressure limits.
+    let byteCount: Int
+    /// How the caller learns the outcome; nil until an async caller has suspended.
+    var completion: Completion?
+    /// An async caller's task was cancelled before the request entered the queue.
+    var isWithdrawn = false
+
+    /// How the owner of a request is told its outcome.
+    enum Completion {
+        /// A thread blocked in the synchronous `append`, which may also be asked to lead.
+        case parked(Parking)
+        /// A suspended task in the async `append`.
+        case resume(UnsafeContinuation<AppendResult, Never>)
+    }
+
+    /// A request for `drafts`, `byteCount` record bytes in all.
+    init(drafts: [EventDraft], byteCount: Int, completion: Completion?) {
+        self.drafts = drafts
+        self.byteCount = byteCount
+        self.completion = completion
+    }
+}
+
+/// A thread blocked on the writer — a synchronous appender or a committer thread — and what it
+/// is told when woken.
+final class Parking: @unchecked Sendable {
+    // @unchecked Sendable: `signal` is written under the writer's mutex before `semaphore` is
+    // signalled, and read by the parked thread after its `wait` returns; the semaphore orders
+    // the two.
+    /// Signalled once per change of `signal`.
+    let semaphore = DispatchSemaphore(value: 0)
+    /// The latest instruction or outcome.
+    var signal: Signal = .waiting
+
+    /// What a parked thread is told.
+    enum Signal {
+        case waiting
+        /// Take the encoder role: build the next frame.
+        case lead
+        /// The I/O role is yours: write the ready frames.
+        case writeTurn
+        /// Your append was acknowledged with these seqs.
+        case done(ClosedRange<UInt64>)
+        /// Your append was not written; throw this.
+        case failed(JournalError)
+        /// The writer closed: a committer thread exits.
+        case stop
+    }
+
+    /// Blocks until the next signal and returns it.
+    func next() -> Signal {
+        semaphore.wait()
+        return signal
+    }
+}
+
+/// A wake-up decided under the writer's mutex and carried out after it is released, so the
+/// lock is never held across a futex wake or a task resumption.
+enum Wake {
+    /// Signal a parked thread's semaphore.
+    case thread(Parking)
+    /// Resume a suspended task with its outcome.
+    case task(UnsafeContinuation<AppendResult, Never>, AppendResult)
+
+    /// Carries out the wake-up.
+    func perform() {
+        switch self {
+        case .thread(let parking): parking.semaphore.signal()
+        case .task(let continuation, let result): continuation.resume(returning: result)
+        }
+    }
+}
