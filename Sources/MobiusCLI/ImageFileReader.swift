@@ -20,7 +20,8 @@ package enum ImageFileReader {
     /// The fingerprint of the image at `path` (`-` for standard input).
     package static func fingerprint(path: String, size: Int, limits: DecodingLimits = DecodingLimits()) -> Result<Fingerprint, Failure> {
         let isStandardInput = path == "-"
-        let name = isStandardInput ? "(standard input)" : path
+        // Escaped so that a name holding a line break still gives one error line.
+        let name = isStandardInput ? "(standard input)" : EscapedFileName(path).text
         let descriptor = isStandardInput ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             return .failure(Failure(description: "\(name): cannot open: \(String(cString: strerror(errno)))"))

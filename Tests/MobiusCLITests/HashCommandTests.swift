@@ -78,6 +78,28 @@ import TestSupport
         #expect(errors[1].contains(missing) && errors[1].contains("cannot open"))
     }
 
+    /// Like `sha256sum`: a name with a backslash, LF or CR is escaped and its line led by `\`, so
+    /// every file keeps one output line (and one error line); spaces need no escaping.
+    @Test func namesWithLineBreaksKeepOneLineEach() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let bytes = pgm(width: 12, height: 9, seed: 5)
+        let hex = try Fingerprinter.fingerprint(bytes).hash.hex
+        let names = ["a b.pgm", "new\nline.pgm", "back\\slash.pgm", "carriage\rreturn.pgm"]
+        for name in names { try Data(bytes).write(to: URL(fileURLWithPath: folder.appending(name))) }
+        let (status, out, _) = run(["hash"] + names.map(folder.appending))
+        #expect(status == MobiusCLI.ExitStatus.success)
+        #expect(out == [
+            "\(hex)  \(folder.path)/a b.pgm",
+            "\\\(hex)  \(folder.path)/new\\nline.pgm",
+            "\\\(hex)  \(folder.path)/back\\\\slash.pgm",
+            "\\\(hex)  \(folder.path)/carriage\\rreturn.pgm",
+        ])
+        let (failed, _, errors) = run(["hash", folder.appending("missing\nfile.pgm")])
+        #expect(failed == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(errors == ["mobius-dhash hash: \(folder.path)/missing\\nfile.pgm: cannot open: No such file or directory"])
+    }
+
     @Test func maxPixelsIsConfigurable() throws {
         let folder = try TemporaryDirectory("hash-command")
         defer { folder.remove() }
