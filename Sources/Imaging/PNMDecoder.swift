@@ -93,7 +93,7 @@ public struct PNMDecoder {
     private mutating func start(_ parsed: PNMHeader, into sink: inout some RowSink) throws(ImagingError) {
         let (pixels, overflow) = parsed.width.multipliedReportingOverflow(by: parsed.height)
         guard !overflow, pixels <= limits.maxPixelCount else {
-            throw ImagingError(.tooManyPixels, "the PNM is \(parsed.width) × \(parsed.height) pixels, above the limit of \(limits.maxPixelCount) pixels", offset: 0)
+            throw ImagingError(.tooManyPixels, "the PNM is \(parsed.width) × \(parsed.height) pixels, above the limit of \(limits.maxPixelCount) pixels; raise the pixel limit to accept it", offset: 0)
         }
         let header = ImageHeader(
             width: parsed.width, height: parsed.height, layout: parsed.layout, format: .pnm,

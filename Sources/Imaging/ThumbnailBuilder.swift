@@ -48,7 +48,7 @@ public struct ThumbnailBuilder: RowSink {
         }
         let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
         guard !overflow, pixels <= limits.maxPixelCount else {
-            throw ImagingError(.tooManyPixels, "the image is \(header.width) × \(header.height) pixels, above the limit of \(limits.maxPixelCount) pixels")
+            throw ImagingError(.tooManyPixels, "the image is \(header.width) × \(header.height) pixels, above the limit of \(limits.maxPixelCount) pixels; raise the pixel limit to accept it")
         }
         guard header.width <= Self.maxSideLength, header.height <= Self.maxSideLength else {
             throw ImagingError(.tooManyPixels, "the image is \(header.width) × \(header.height) pixels; sides longer than \(Self.maxSideLength) pixels are refused")
