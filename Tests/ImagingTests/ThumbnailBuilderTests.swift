@@ -43,7 +43,7 @@ import TestSupport
     @Test("Lanczos weights equal the transcription checked against Pillow", arguments: DHashFixtures.section("coefficients").indices)
     func coefficientsMatch(index: Int) {
         let entry = DHashFixtures.section("coefficients")[index]
-        let coefficients = LanczosCoefficients(inputSize: entry["input"] as! Int, outputSize: entry["output"] as! Int)
+        let coefficients = LanczosCoefficients(inputSize: entry["input"] as! Int, outputSize: entry["output"] as! Int, axis: .vertical)
         #expect(coefficients.windowStarts == entry["starts"] as! [Int])
         #expect(coefficients.windowCounts == entry["counts"] as! [Int])
         let expected = entry["weights"] as! [[Int]]
@@ -58,7 +58,9 @@ import TestSupport
     @Test(arguments: [(9, 9), (10, 9), (31, 9), (640, 9), (2480, 9), (20_000, 9), (300, 17), (5, 9)])
     func splitWeightResamplingEqualsThePlainSum(inputSize: Int, outputSize: Int) {
         var generator = SeededGenerator(seed: UInt64(inputSize * 100 + outputSize))
-        let coefficients = LanczosCoefficients(inputSize: inputSize, outputSize: outputSize)
+        let coefficients = LanczosCoefficients(inputSize: inputSize, outputSize: outputSize, axis: .horizontal)
+        let plain = LanczosCoefficients(inputSize: inputSize, outputSize: outputSize, axis: .vertical)
+        #expect(coefficients.windowStarts == plain.windowStarts && coefficients.windowCounts == plain.windowCounts)
         for trial in 0..<4 {
             // Extremes too: all 255 maximises the sums, alternating 0/255 stresses the negative lobes.
             let row: [UInt8] = (0..<inputSize).map { x in
@@ -75,7 +77,7 @@ import TestSupport
             let expected = (0..<outputSize).map { index in
                 var sum = LanczosCoefficients.roundingBias
                 for x in 0..<coefficients.windowCounts[index] {
-                    sum &+= Int32(row[coefficients.windowStarts[index] + x]) &* coefficients.weights[index * coefficients.stride + x]
+                    sum &+= Int32(row[coefficients.windowStarts[index] + x]) &* plain.weights[index * plain.stride + x]
                 }
                 return LanczosCoefficients.clip(sum)
             }
