@@ -31,6 +31,17 @@ public struct PNMDecoder {
     /// The header, once it has been read.
     public private(set) var header: ImageHeader?
 
+    /// True once every row has been delivered: later bytes are ignored, as Pillow ignores them, so
+    /// a reader may stop feeding (and must still call `finish`). A plain (ASCII) raster whose
+    /// last number runs to the end of the input completes only at `finish`.
+    public var isComplete: Bool {
+        switch state {
+        case .binary(let raster): raster.isComplete
+        case .plain(let raster): raster.isComplete
+        case .header, .busy: false
+        }
+    }
+
     /// A decoder that refuses images beyond `limits`.
     public init(limits: DecodingLimits = DecodingLimits()) {
         self.limits = limits

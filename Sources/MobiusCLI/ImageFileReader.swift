@@ -6,7 +6,7 @@ import Darwin
 import Imaging
 
 /// Fingerprints one file (or standard input, named `-`) by reading it in 256 KiB chunks, so
-/// memory stays bounded whatever the file's size.
+/// memory stays bounded whatever the file's size; reading stops once the image is complete.
 package enum ImageFileReader {
     /// Bytes read per `read(2)` call.
     package static let chunkByteCount = 256 << 10
@@ -39,6 +39,9 @@ package enum ImageFileReader {
                 }
                 if count == 0 { break }
                 try stream.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                // Bytes after the image are ignored; stop so endless input (a pipe, a device
+                // file) after a complete image cannot keep the command reading forever.
+                if stream.isComplete { break }
             }
             return .success(try stream.finish())
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Integrity
+import Synchronization
 @testable import MobiusCLI
 import Testing
 import TestSupport
@@ -98,6 +99,31 @@ import TestSupport
         let (failed, _, errors) = run(["hash", folder.appending("missing\nfile.pgm")])
         #expect(failed == MobiusCLI.ExitStatus.usageOrUnreadable)
         #expect(errors == ["mobius-dhash hash: \(folder.path)/missing\\nfile.pgm: cannot open: No such file or directory"])
+    }
+
+    /// Reading stops once the image is complete: a pipe still open after a whole image (endless
+    /// input, as from a device file) gives its hash instead of blocking until end of input.
+    @Test func readingStopsAtTheEndOfTheImage() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        let bytes = pgm(width: 16, height: 8, seed: 4) + Array("trailing".utf8)
+        #expect(bytes.withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) } == bytes.count)
+        let path = "/dev/fd/\(ends[0])"
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Fingerprint, ImageFileReader.Failure>?>(nil)
+        Thread.detachNewThread {
+            let result = ImageFileReader.fingerprint(path: path, size: 8)
+            outcome.withLock { $0 = result }
+            finished.signal()
+        }
+        // Not a timing assertion: a reader that waits for end of input never returns while the
+        // write end is open, so the wait would time out whatever the machine's speed.
+        let returned = finished.wait(timeout: .now() + 30) == .success
+        close(ends[1])
+        if !returned { finished.wait() }
+        #expect(returned)
+        #expect(try outcome.withLock { try $0?.get() } == Fingerprinter.fingerprint(Array(bytes.dropLast(8))))
     }
 
     @Test func maxPixelsIsConfigurable() throws {
