@@ -35,6 +35,9 @@ package enum ImageFileReader {
                 let count = read(descriptor, buffer.baseAddress, buffer.count)
                 if count < 0 {
                     if errno == EINTR { continue }
+                    if errno == EISDIR {
+                        return .failure(Failure(description: "\(name): is a directory, not an image; name the image files inside it instead"))
+                    }
                     return .failure(Failure(description: "\(name): cannot read: \(String(cString: strerror(errno)))"))
                 }
                 if count == 0 { break }

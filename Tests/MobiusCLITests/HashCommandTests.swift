@@ -71,12 +71,14 @@ import TestSupport
         let good = folder.appending("good.pgm"), bad = folder.appending("bad.pgm"), missing = folder.appending("missing.pgm")
         try Data(pgm(width: 10, height: 10, seed: 1)).write(to: URL(fileURLWithPath: good))
         try Data(Array("P5\n10 10\n255\n".utf8) + [1, 2, 3]).write(to: URL(fileURLWithPath: bad))
-        let (status, out, errors) = run(["hash", bad, good, missing])
+        let (status, out, errors) = run(["hash", bad, good, missing, folder.path, "/dev/null"])
         #expect(status == MobiusCLI.ExitStatus.usageOrUnreadable)
         #expect(out.count == 1 && out[0].hasSuffix("  \(good)"))
-        #expect(errors.count == 2)
+        #expect(errors.count == 4)
         #expect(errors[0].contains(bad) && errors[0].contains("rows"))
         #expect(errors[1].contains(missing) && errors[1].contains("cannot open"))
+        #expect(errors[2] == "mobius-dhash hash: \(folder.path): is a directory, not an image; name the image files inside it instead")
+        #expect(errors[3].hasPrefix("mobius-dhash hash: /dev/null: the input is empty"))
     }
 
     /// Like `sha256sum`: a name with a backslash, LF or CR is escaped and its line led by `\`, so
