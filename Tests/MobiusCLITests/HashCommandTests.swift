@@ -128,6 +128,28 @@ import TestSupport
         #expect(try outcome.withLock { try $0?.get() } == Fingerprinter.fingerprint(Array(bytes.dropLast(8))))
     }
 
+    /// Output that cannot be written (here: a full device) ends the real binary with status 2 and
+    /// one line saying so, instead of a trap and a crash report.
+    @Test func unwritableOutputExitsTwoWithOneLine() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let path = folder.appending("image.pgm")
+        try Data(pgm(width: 12, height: 9, seed: 6)).write(to: URL(fileURLWithPath: path))
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mobius-dhash")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the mobius-dhash product first (swift build --build-tests builds it)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["hash", path]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 2)
+        #expect(message == "mobius-dhash: cannot write to standard output: No space left on device; free space or choose another destination\n")
+    }
+
     @Test func maxPixelsIsConfigurable() throws {
         let folder = try TemporaryDirectory("hash-command")
         defer { folder.remove() }
