@@ -43,11 +43,6 @@ public enum MobiusCommandLine {
         return "argument \(index + 1) ('\(shown)') is not valid UTF-8; rename the file, or pass its contents on standard input as '-'"
     }
 
-    /// Runs the command named by `arguments` (without the program name) and returns its status.
-    public static func main(_ arguments: [String]) -> ExitStatus {
-        run(arguments, io: .standard)
-    }
-
     /// Runs with the given streams; used by `main` and by tests.
     package static func run(_ arguments: [String], io: CommandIO) -> ExitStatus {
         guard let name = arguments.first else {
