@@ -155,4 +155,21 @@ import TestSupport
         try row.withBytes { (bytes) throws(ImagingError) in try builder.consume(RowFragment(y: 0, xStart: 0, xStep: 1, pixelCount: 4, bytes: bytes)) }
         #expect { _ = try builder.finish() } throws: { ($0 as? ImagingError)?.code == .truncated }
     }
+
+    /// Fragments whose numbers overflow when multiplied are refused, not trapped on: a RowSink's
+    /// caller may be any decoder.
+    @Test(arguments: [
+        (true, 0, 1, Int.max), (true, 0, Int.max, 2), (true, Int.max, 1, 1), (true, 3, 2, 2),
+        (false, 0, 1, Int.max), (false, 0, 1, -1),
+    ])
+    func fragmentsWithImpossibleNumbersAreRefused(isInterlaced: Bool, xStart: Int, xStep: Int, pixelCount: Int) throws {
+        var builder = ThumbnailBuilder(width: 9, height: 8)
+        try builder.begin(ImageHeader(width: 4, height: 3, layout: .rgb, format: .png, isInterlaced: isInterlaced, sourceBitDepth: 8))
+        let bytes = [UInt8](repeating: 9, count: 12)
+        #expect {
+            try bytes.withBytes { (bytes) throws(ImagingError) in
+                try builder.consume(RowFragment(y: 0, xStart: xStart, xStep: xStep, pixelCount: pixelCount, bytes: bytes))
+            }
+        } throws: { ($0 as? ImagingError)?.code == .malformed }
+    }
 }
