@@ -11,7 +11,7 @@ import zlib
 parser = argparse.ArgumentParser()
 parser.add_argument("directory")
 parser.add_argument("--binary", required=True)
-parser.add_argument("--only-big", action="store_true", help="also measure each file's peak RSS alone (memory targets)")
+parser.add_argument("--per-file-rss", action="store_true", help="also measure each file's peak RSS alone (memory targets)")
 args = parser.parse_args()
 
 # mobius-dhash with its pixel limit raised for the 400-megapixel file (Pillow's is lifted below).
@@ -125,7 +125,7 @@ if deviations:
     print(f"16-bit grey images (deliberately scaled to 8 bits; Pillow clips them to white): {len(deviations)}")
 for line in sorted(failed):
     print(f"  mobius-dhash refused: {line}")
-if args.only_big:
+if args.per_file_rss:
     # Memory targets: < 64 MiB for the 20000 × 20000 grey PNG and the 2480 × 3508 RGBA page,
     # < 32 MiB for typical images (every other file). Each file is hashed alone, before
     # inflate_seconds makes this process large (a forked child starts with its parent's RSS).

@@ -33,9 +33,12 @@ public struct DifferenceHash: Hashable, Sendable {
     }
 
     /// Parses ImageHash's hex text for a `size × size` hash (`⌈size² / 4⌉` hex digits, either case).
+    ///
+    /// Returns nil for malformed text and for any `size` below 2 or too large to square, so
+    /// callers may pass a size they were given without checking it first.
     public init?(hex: String, size: Int = 8) {
-        guard size >= 2 else { return nil }
-        let bitCount = size * size
+        let (bitCount, overflow) = size.multipliedReportingOverflow(by: size)
+        guard size >= 2, !overflow else { return nil }
         let digits = Array(hex.utf8)
         guard digits.count == (bitCount + 3) / 4 else { return nil }
         var nibbles: [UInt8] = []

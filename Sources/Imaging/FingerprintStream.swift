@@ -35,6 +35,16 @@ public struct FingerprintStream {
         builder = ThumbnailBuilder(width: size + 1, height: size, limits: limits)
     }
 
+    /// True once the image is complete and every further byte would be ignored: a reader may stop
+    /// there (and must still call `finish`), so endless input after an image cannot keep it busy.
+    public var isComplete: Bool {
+        switch decoder {
+        case .png(let png): png.isComplete
+        case .pnm(let pnm): pnm.isComplete
+        case .sniffing, .busy: false
+        }
+    }
+
     /// Consumes the next chunk of the file.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws(ImagingError) {
         switch decoder {

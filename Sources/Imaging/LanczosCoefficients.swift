@@ -16,6 +16,16 @@ import Darwin
 /// from zero to `Int32`. Summing `2²¹ + Σ pixel × weight` and taking bits 22 and up, clamped to
 /// 0 … 255, gives Pillow's 8-bit result.
 struct LanczosCoefficients: Equatable {
+    /// The pass the weights serve. Each pass reads one form of the weights, and only that form is
+    /// kept: they take 4 bytes a tap either way, about 24 bytes per input sample (each input
+    /// sample lies in about six windows), 48 MiB at `ThumbnailBuilder.maxSideLength`.
+    enum Axis {
+        /// Rows resampled by `resample(_:into:)`, which reads the split halves.
+        case horizontal
+        /// Input rows folded into running sums, which reads `weights`.
+        case vertical
+    }
+
     /// Fixed-point bits of every weight (Pillow's `PRECISION_BITS`, 32 − 8 − 2).
     static let precisionBits: Int32 = 22
     /// The rounding term every sum starts from.
@@ -25,20 +35,23 @@ struct LanczosCoefficients: Equatable {
     let windowStarts: [Int]
     /// Number of input samples in each window.
     let windowCounts: [Int]
-    /// Weights, `stride` per output sample, the first `windowCounts[i]` of each used.
+    /// Weights, `stride` per output sample, the first `windowCounts[i]` of each used; empty for
+    /// `.horizontal`, which keeps them split.
     let weights: [Int32]
     /// Distance between consecutive output samples' weights.
     let stride: Int
     /// `weights` split for the horizontal pass as `weight = high × 2¹¹ + low`, `low` in 0 ..< 2¹¹:
     /// both halves fit 16 bits, so pixel × half products vectorise as 16-bit multiply-adds
-    /// (`pmaddwd`) instead of emulated 32-bit multiplies; the sum is the same modulo 2³².
+    /// (`pmaddwd`) instead of emulated 32-bit multiplies; the sum is the same modulo 2³². Empty
+    /// for `.vertical`.
     private let highWeights: [Int16]
     private let lowWeights: [Int16]
     /// Bits of the low half of each split weight.
     private static let lowBits: Int32 = 11
 
-    /// The weights for resampling `inputSize` samples to `outputSize` (both at least 1).
-    init(inputSize: Int, outputSize: Int) {
+    /// The weights for resampling `inputSize` samples to `outputSize` (both at least 1) in the
+    /// pass `axis`.
+    init(inputSize: Int, outputSize: Int, axis: Axis) {
         precondition(inputSize >= 1 && outputSize >= 1)
         let scale = Double(Float(inputSize)) / Double(outputSize)
         let filterScale = max(scale, 1.0)
@@ -46,7 +59,10 @@ struct LanczosCoefficients: Equatable {
         stride = Int(support.rounded(.up)) * 2 + 1
         var starts = [Int](repeating: 0, count: outputSize)
         var counts = [Int](repeating: 0, count: outputSize)
-        var fixed = [Int32](repeating: 0, count: outputSize * stride)
+        let weightCount = outputSize * stride
+        var fixed = [Int32](repeating: 0, count: axis == .vertical ? weightCount : 0)
+        var high = [Int16](repeating: 0, count: axis == .horizontal ? weightCount : 0)
+        var low = high
         var window = [Double](repeating: 0, count: stride)
         let inverseScale = 1.0 / filterScale
         for i in 0..<outputSize {
@@ -63,7 +79,11 @@ struct LanczosCoefficients: Equatable {
             for x in 0..<count {
                 let normalised = total != 0 ? window[x] / total : window[x]
                 let scaled = normalised * Double(1 << Self.precisionBits)
-                fixed[i * stride + x] = Int32(normalised < 0 ? -0.5 + scaled : 0.5 + scaled)
+                let weight = Int32(normalised < 0 ? -0.5 + scaled : 0.5 + scaled)
+                switch axis {
+                case .vertical: fixed[i * stride + x] = weight
+                case .horizontal: (high[i * stride + x], low[i * stride + x]) = Self.split(weight)
+                }
             }
             starts[i] = start
             counts[i] = count
@@ -71,12 +91,13 @@ struct LanczosCoefficients: Equatable {
         windowStarts = starts
         windowCounts = counts
         weights = fixed
-        (highWeights, lowWeights) = Self.split(fixed)
+        highWeights = high
+        lowWeights = low
     }
 
-    /// Each weight as its high and low 16-bit halves (see `highWeights`).
-    private static func split(_ weights: [Int32]) -> ([Int16], [Int16]) {
-        (weights.map { Int16($0 >> lowBits) }, weights.map { Int16($0 & (1 << lowBits - 1)) })
+    /// A weight as its high and low 16-bit halves (see `highWeights`).
+    private static func split(_ weight: Int32) -> (Int16, Int16) {
+        (Int16(weight >> lowBits), Int16(weight & (1 << lowBits - 1)))
     }
 
     /// Pillow's truncated sinc, `sinc(x) · sinc(x / 3)` on [−3, 3) and 0 elsewhere.
@@ -100,13 +121,16 @@ struct LanczosCoefficients: Equatable {
 }
 
 extension LanczosCoefficients {
-    /// Weights that copy `size` samples unchanged: what Pillow's skipped pass amounts to.
+    /// Weights that copy `size` samples unchanged: what Pillow's skipped pass amounts to. Both
+    /// forms are kept (`size` is a thumbnail side, so they are small) and serve either axis.
     init(identity size: Int) {
         windowStarts = Array(0..<size)
         windowCounts = [Int](repeating: 1, count: size)
         weights = [Int32](repeating: 1 << Self.precisionBits, count: size)
         stride = 1
-        (highWeights, lowWeights) = Self.split(weights)
+        let (high, low) = Self.split(1 << Self.precisionBits)
+        highWeights = [Int16](repeating: high, count: size)
+        lowWeights = [Int16](repeating: low, count: size)
     }
 
     /// Number of output samples.
@@ -118,8 +142,10 @@ extension LanczosCoefficients {
     /// Resamples one row: `outputSize` clipped bytes from `source`'s input samples.
     ///
     /// Computes `2²¹ + Σ pixel × weight` modulo 2³² as `2¹¹ × Σ pixel × high + Σ pixel × low`:
-    /// wrapping arithmetic is a ring, so the result is Pillow's to the bit.
+    /// wrapping arithmetic is a ring, so the result is Pillow's to the bit. Only for `.horizontal`
+    /// and identity weights.
     func resample(_ source: UnsafePointer<UInt8>, into target: UnsafeMutablePointer<UInt8>) {
+        precondition(!highWeights.isEmpty, "resample needs horizontal or identity weights")
         highWeights.withUnsafeBufferPointer { highWeights in
             lowWeights.withUnsafeBufferPointer { lowWeights in
                 for index in 0..<outputSize {

@@ -95,6 +95,10 @@ public struct PNGDecoder {
         fieldBytes.reserveCapacity(8)
     }
 
+    /// True once IEND has been read: every later byte is ignored, so a reader may stop feeding
+    /// (and must still call `finish`).
+    public var isComplete: Bool { phase == .done }
+
     /// Decodes a whole PNG file held in memory into `sink`.
     public static func decode(_ bytes: [UInt8], limits: DecodingLimits = DecodingLimits(), into sink: inout some RowSink) throws(ImagingError) {
         var decoder = PNGDecoder(limits: limits)

@@ -85,10 +85,12 @@ struct PNGHeader: Equatable {
 
         // Both factors are below 2³¹, so the product cannot overflow a 64-bit Int.
         let pixelCount = width * height
-        let pixelLimit = isInterlaced ? min(limits.maxPixelCount, limits.maxInterlacedPixelCount) : limits.maxPixelCount
-        guard pixelCount <= pixelLimit else {
-            let kind = isInterlaced ? "interlaced image" : "image"
-            throw refuse(.tooManyPixels, "\(kind) of \(width)×\(height) = \(pixelCount) pixels exceeds the limit of \(pixelLimit); raise the pixel limit to accept it")
+        guard pixelCount <= limits.maxPixelCount else {
+            throw refuse(.tooManyPixels, "image of \(width)×\(height) = \(pixelCount) pixels exceeds the limit of \(limits.maxPixelCount); raise the pixel limit to accept it")
+        }
+        // Raising the pixel limit does not help here: the interlaced limit bounds the frame buffer.
+        guard !isInterlaced || pixelCount <= limits.maxInterlacedPixelCount else {
+            throw refuse(.tooManyPixels, "interlaced image of \(width)×\(height) = \(pixelCount) pixels exceeds the limit of \(limits.maxInterlacedPixelCount) for interlaced images, which are buffered whole; save it non-interlaced to hash it")
         }
         self.width = width
         self.height = height

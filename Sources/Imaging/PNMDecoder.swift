@@ -31,6 +31,17 @@ public struct PNMDecoder {
     /// The header, once it has been read.
     public private(set) var header: ImageHeader?
 
+    /// True once every row has been delivered: later bytes are ignored, as Pillow ignores them, so
+    /// a reader may stop feeding (and must still call `finish`). A plain (ASCII) raster whose
+    /// last number runs to the end of the input completes only at `finish`.
+    public var isComplete: Bool {
+        switch state {
+        case .binary(let raster): raster.isComplete
+        case .plain(let raster): raster.isComplete
+        case .header, .busy: false
+        }
+    }
+
     /// A decoder that refuses images beyond `limits`.
     public init(limits: DecodingLimits = DecodingLimits()) {
         self.limits = limits
@@ -93,7 +104,7 @@ public struct PNMDecoder {
     private mutating func start(_ parsed: PNMHeader, into sink: inout some RowSink) throws(ImagingError) {
         let (pixels, overflow) = parsed.width.multipliedReportingOverflow(by: parsed.height)
         guard !overflow, pixels <= limits.maxPixelCount else {
-            throw ImagingError(.tooManyPixels, "the PNM is \(parsed.width) × \(parsed.height) pixels, above the limit of \(limits.maxPixelCount) pixels", offset: 0)
+            throw ImagingError(.tooManyPixels, "the PNM is \(parsed.width) × \(parsed.height) pixels, above the limit of \(limits.maxPixelCount) pixels; raise the pixel limit to accept it", offset: 0)
         }
         let header = ImageHeader(
             width: parsed.width, height: parsed.height, layout: parsed.layout, format: .pnm,

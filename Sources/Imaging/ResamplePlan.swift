@@ -22,8 +22,8 @@ struct ResamplePlan {
         luma = LumaConverter(layout: header.layout)
         let needsHorizontal = header.width != width
         let needsVertical = header.height != height
-        horizontal = needsHorizontal ? LanczosCoefficients(inputSize: header.width, outputSize: width) : LanczosCoefficients(identity: width)
-        vertical = needsVertical ? LanczosCoefficients(inputSize: header.height, outputSize: height) : LanczosCoefficients(identity: height)
+        horizontal = needsHorizontal ? LanczosCoefficients(inputSize: header.width, outputSize: width, axis: .horizontal) : LanczosCoefficients(identity: width)
+        vertical = needsVertical ? LanczosCoefficients(inputSize: header.height, outputSize: height, axis: .vertical) : LanczosCoefficients(identity: height)
         // Pillow 13's ImagingResampleInner: vertical first when it shrinks the height by more than
         // twice what the horizontal pass shrinks the width.
         let heightShrink = header.height - height

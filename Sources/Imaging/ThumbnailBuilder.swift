@@ -48,7 +48,7 @@ public struct ThumbnailBuilder: RowSink {
         }
         let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
         guard !overflow, pixels <= limits.maxPixelCount else {
-            throw ImagingError(.tooManyPixels, "the image is \(header.width) × \(header.height) pixels, above the limit of \(limits.maxPixelCount) pixels")
+            throw ImagingError(.tooManyPixels, "the image is \(header.width) × \(header.height) pixels, above the limit of \(limits.maxPixelCount) pixels; raise the pixel limit to accept it")
         }
         guard header.width <= Self.maxSideLength, header.height <= Self.maxSideLength else {
             throw ImagingError(.tooManyPixels, "the image is \(header.width) × \(header.height) pixels; sides longer than \(Self.maxSideLength) pixels are refused")
@@ -73,12 +73,15 @@ public struct ThumbnailBuilder: RowSink {
     public mutating func consume(_ fragment: RowFragment) throws(ImagingError) {
         guard let plan else { throw ImagingError(.malformed, "pixels arrived before the image header") }
         let header = plan.header
-        guard fragment.pixelCount >= 0, fragment.bytes.count >= fragment.pixelCount * header.layout.bytesPerPixel else {
+        // Fragments may come from any RowSink caller, so their numbers are checked without trapping.
+        let (byteCount, overflow) = fragment.pixelCount.multipliedReportingOverflow(by: header.layout.bytesPerPixel)
+        guard fragment.pixelCount >= 0, !overflow, fragment.bytes.count >= byteCount else {
             throw ImagingError(.malformed, "a row fragment holds fewer bytes than its \(fragment.pixelCount) pixels need")
         }
         if frame != nil {
-            let last = fragment.xStart + (fragment.pixelCount - 1) * fragment.xStep
-            guard fragment.y >= 0, fragment.y < header.height, fragment.xStart >= 0, fragment.xStep >= 1, last < header.width else {
+            let (span, spanOverflow) = (fragment.pixelCount - 1).multipliedReportingOverflow(by: fragment.xStep)
+            guard fragment.y >= 0, fragment.y < header.height, fragment.xStart >= 0,
+                  fragment.xStep >= 1, !spanOverflow, span < header.width - fragment.xStart else {
                 throw ImagingError(.malformed, "an interlaced row fragment lies outside the image")
             }
             guard fragment.pixelCount > 0, let source = fragment.bytes.baseAddress else { return }

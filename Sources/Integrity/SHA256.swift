@@ -22,11 +22,13 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     /// The all-zero digest, used as the chain value before the first frame.
     public static let zero = SHA256Digest(uncheckedBytes: [UInt8](repeating: 0, count: 32))
 
+    /// Wraps bytes already known to be 32 long (digests this module computes).
     init(uncheckedBytes: [UInt8]) { self.bytes = uncheckedBytes }
 
     /// 64 lowercase hexadecimal digits.
     public var hex: String { Hex.encode(bytes) }
 
+    /// The 64 hex digits, so a digest prints as `sha256sum` shows it.
     public var description: String { hex }
 }
 

@@ -12,7 +12,9 @@ struct AppendCommand: Command {
     static let name = "append"
     static let summary = "append events (--type T --payload JSON, or --stdin JSON Lines); prints seqs"
 
+    /// Where the journal is (`--data`).
     let location: JournalLocation
+    /// When an append counts as done (`--durability`, default `always`).
     let durability: Durability
     /// The single event, or nil for `--stdin`.
     let single: EventDraft?

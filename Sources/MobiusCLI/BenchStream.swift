@@ -5,10 +5,10 @@
 /// Mix: ≈50% `extraction.completed`, ≈30% `metric.sample`, ≈20% `log.record`; 150–400 bytes of
 /// JSON each.
 struct BenchStream {
-    private var state: UInt64
+    private var random: SplitMix64
 
     /// A stream; the same seed gives the same events on every machine.
-    init(seed: UInt64 = 0x6D6F_6269_7573) { state = seed }
+    init(seed: UInt64 = 0x6D6F_6269_7573) { random = SplitMix64(seed: seed) }
 
     /// One event as a JSON Lines line (without newline): `{"type":"…","data":{…}}`.
     mutating func nextLine() -> (type: String, data: String) {
@@ -23,13 +23,7 @@ struct BenchStream {
     static let messages = ["extraction completed", "cache hit for image hash", "image added to library", "low-confidence match queued for review", "retrying after timeout", "request received"]
     static let loggers = ["engine.extraction", "http.server", "library.index", "review.queue"]
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { random.next() }
 
     private mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
 

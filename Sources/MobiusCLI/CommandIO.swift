@@ -23,9 +23,14 @@ package final class CommandIO: @unchecked Sendable {
     }
 
     /// The process's real standard output, error and input.
+    ///
+    /// A write that fails (a full disk, an I/O error) ends the process with status 2 after one
+    /// line on standard error: output that was lost must not end in a success status, and
+    /// `FileHandle.write` would trap instead. A closed pipe still ends it by SIGPIPE, as it
+    /// ends `sha256sum`.
     package static let standard = CommandIO(
-        out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-        error: { text in FileHandle.standardError.write(Data(text.utf8)) },
+        out: { text in writeAll(text, to: STDOUT_FILENO) },
+        error: { text in writeAll(text, to: STDERR_FILENO) },
         readLine: { Swift.readLine(strippingNewline: true) },
         readChunk: {
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -37,6 +42,26 @@ package final class CommandIO: @unchecked Sendable {
             }
         }
     )
+
+    /// Writes all of `text` to `descriptor`, retrying interrupted and short writes; exits with
+    /// status 2 on any other failure (see `standard`).
+    private static func writeAll(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written >= 0 {
+                bytes = bytes.dropFirst(written)
+                continue
+            }
+            if errno == EINTR { continue }
+            let reason = String(cString: strerror(errno))
+            if descriptor != STDERR_FILENO {
+                let message = Array("mobius-dhash: cannot write to standard output: \(reason); free space or choose another destination\n".utf8)
+                _ = message.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            }
+            exit(ExitStatus.usageOrUnreadable.rawValue)
+        }
+    }
 
     /// Writes `line` and a newline to standard output.
     package func print(_ line: String) { writeOut(line + "\n") }

@@ -3,10 +3,12 @@ import Imaging
 
 /// `mobius-dhash hash [--json] [--size N] [--workers N] [--max-pixels N] FILE…`: prints each file's dHash.
 ///
-/// Output is `<hex>  <file>` per line, like `sha256sum`, or with `--json` one JSON object per
-/// line: `{"file","hash","hash_base64","bits","width","height","format"}`. Files are hashed by
-/// `--workers` threads (default: one per core) and printed in argument order. A file that cannot
-/// be hashed gets one line on standard error; the others still print, and the exit status is 2.
+/// Output is `<hex>  <file>` per line, like `sha256sum` (a name holding a backslash, LF or CR is
+/// escaped and its line starts with `\`, as `sha256sum` does: see `EscapedFileName`), or with
+/// `--json` one JSON object per line: `{"file","hash","hash_base64","bits","width","height","format"}`.
+/// Files are hashed by `--workers` threads (default: one per core) and printed in argument order.
+/// A file that cannot be hashed gets one line on standard error; the others still print, and the
+/// exit status is 2.
 struct HashCommand: Command {
     static let name = "hash"
     static let summary = "print the dHash of image files (PNG, PNM; '-' reads standard input)"
@@ -42,7 +44,7 @@ struct HashCommand: Command {
         } deliver: { index, result in
             switch result {
             case .success(let fingerprint):
-                io.print(isJSON ? Self.json(fingerprint, file: files[index]) : "\(fingerprint.hash.hex)  \(files[index])")
+                io.print(isJSON ? Self.json(fingerprint, file: files[index]) : EscapedFileName(files[index]).line(hex: fingerprint.hash.hex))
             case .failure(let failure):
                 hasFailed = true
                 io.printError("mobius-dhash hash: \(failure)")

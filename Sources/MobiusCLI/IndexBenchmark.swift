@@ -66,7 +66,7 @@ package enum IndexBenchmark {
 
         /// The same `seed` gives the same workload on every machine.
         package init(entries: Int, queries: Int, seed: UInt64) {
-            var random = XorShiftGenerator(seed: seed)
+            var random = SplitMix64(seed: seed)
             hashes = (0..<entries).map { _ in random.next() }
             randomQueries = (0..<queries).map { _ in random.next() }
             clusteredQueries = []
@@ -106,21 +106,5 @@ package enum IndexBenchmark {
     private static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-}
-
-/// xorshift64* (Vigna 2016): a tiny seeded generator so benchmark runs are reproducible without
-/// the test-only `SeededGenerator`. Not for anything that needs unpredictability.
-struct XorShiftGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    /// Any seed works; zero (a fixed point of xorshift) is replaced by a constant.
-    init(seed: UInt64) { state = seed == 0 ? 0x2545_F491_4F6C_DD1D : seed }
-
-    mutating func next() -> UInt64 {
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        return state &* 0x2545_F491_4F6C_DD1D
     }
 }

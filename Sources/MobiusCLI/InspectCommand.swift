@@ -10,10 +10,14 @@ struct InspectCommand: Command {
     static let name = "inspect"
     static let summary = "print events as JSON Lines (--type, --since, --until, --from-seq, --to-seq, --request-id, --limit, --follow)"
 
+    /// Where the journal is (`--data`).
     let location: JournalLocation
+    /// Which events to print; the options combine with AND, repeated `--type`s with OR.
     let filter: EventFilter
+    /// Stop after this many events (`--limit`); nil prints all.
     let limit: Int?
-    let follow: Bool
+    /// Keep waiting for new events after the end, like `tail -f` (`--follow`).
+    let isFollowing: Bool
 
     init(arguments: inout ArgumentList) throws(UsageError) {
         location = try JournalLocation(arguments: &arguments)
@@ -25,7 +29,7 @@ struct InspectCommand: Command {
         filter.toSeq = try arguments.integer("--to-seq", in: 1...Int.max).map(UInt64.init)
         filter.requestId = try arguments.option("--request-id")
         limit = try arguments.integer("--limit", in: 1...Int.max)
-        follow = arguments.flag("--follow")
+        isFollowing = arguments.flag("--follow")
         try arguments.finish()
         if let to = filter.toSeq, to < filter.fromSeq { throw UsageError("--to-seq \(to) is before --from-seq \(filter.fromSeq)") }
         if let since = filter.since, let until = filter.until, until < since { throw UsageError("--until is before --since") }
@@ -43,7 +47,7 @@ struct InspectCommand: Command {
     func run(_ io: CommandIO) throws -> ExitStatus {
         try location.requireExistingJournal()
         var printed = 0
-        let summary = try JournalReader(directory: location.journalDirectory).read(filter, follow: follow) { event in
+        let summary = try JournalReader(directory: location.journalDirectory).read(filter, follow: isFollowing) { event in
             io.print(String(decoding: event.envelopeJSON(), as: UTF8.self))
             printed += 1
             return limit.map { printed < $0 } ?? true

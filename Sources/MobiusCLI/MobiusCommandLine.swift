@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The `mobius-dhash` command line: picks the subcommand, runs it, maps failures to exit codes.
 public enum MobiusCommandLine {
     /// Every subcommand, in the order `help` lists them.
@@ -12,9 +18,29 @@ public enum MobiusCommandLine {
         BenchCommand.self,
     ]
 
-    /// Runs the command named by `arguments` (without the program name) and returns its status.
-    public static func main(_ arguments: [String]) -> ExitStatus {
-        run(arguments, io: .standard)
+    /// Runs the process's own command line and returns its status.
+    ///
+    /// An argument that is not valid UTF-8 (a file name in another encoding) is refused with one
+    /// line: Swift's `CommandLine.arguments` replaces bad bytes with U+FFFD, which would name a
+    /// file that does not exist and report it as missing.
+    public static func main() -> ExitStatus {
+        let raw = (0..<Int(CommandLine.argc)).dropFirst().map { index in
+            CommandLine.unsafeArgv[index].map { Array(UnsafeBufferPointer(start: $0, count: strlen($0))).map(UInt8.init(bitPattern:)) } ?? []
+        }
+        if let problem = invalidUTF8Problem(in: raw) {
+            CommandIO.standard.printError("mobius-dhash: \(problem)")
+            return .usageOrUnreadable
+        }
+        return run(Array(CommandLine.arguments.dropFirst()), io: .standard)
+    }
+
+    /// Why `arguments` (raw bytes, without the program name) cannot be used as text: the first
+    /// one that is not valid UTF-8, shown with its bad bytes replaced, and what to do; nil when
+    /// all are valid.
+    package static func invalidUTF8Problem(in arguments: [[UInt8]]) -> String? {
+        guard let index = arguments.firstIndex(where: { String(validating: $0, as: UTF8.self) == nil }) else { return nil }
+        let shown = EscapedFileName(String(decoding: arguments[index], as: UTF8.self)).text
+        return "argument \(index + 1) ('\(shown)') is not valid UTF-8; rename the file, or pass its contents on standard input as '-'"
     }
 
     /// Runs with the given streams; used by `main` and by tests.
@@ -31,9 +57,6 @@ public enum MobiusCommandLine {
         do {
             let command = try type.init(arguments: &list)
             return try command.run(io)
-        } catch let error as UsageError {
-            io.printError("mobius-dhash \(name): \(error)")
-            return .usageOrUnreadable
         } catch {
             io.printError("mobius-dhash \(name): \(error)")
             return .usageOrUnreadable

@@ -10,12 +10,14 @@ struct StatsCommand: Command {
     static let name = "stats"
     static let summary = "events by type, segments, bytes on disk, compression ratio, head seq, chain (--json)"
 
+    /// Where the journal is (`--data`).
     let location: JournalLocation
-    let json: Bool
+    /// Print one JSON object instead of the table (`--json`).
+    let isJSON: Bool
 
     init(arguments: inout ArgumentList) throws(UsageError) {
         location = try JournalLocation(arguments: &arguments)
-        json = arguments.flag("--json")
+        isJSON = arguments.flag("--json")
         try arguments.finish()
     }
 
@@ -24,7 +26,7 @@ struct StatsCommand: Command {
         let stats = try JournalStats.collect(directory: location.journalDirectory)
         let types = stats.eventsByType.sorted { $0.key < $1.key }
         let ratio = String(format: "%.2f", stats.compressionRatio)
-        if json {
+        if isJSON {
             let byType = types.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
             var line = #"{"eventsByType":{\#(byType)},"segments":\#(stats.segmentCount),"frames":\#(stats.frameCount),"bytesOnDisk":\#(stats.bytesOnDisk),"fileBytes":\#(stats.fileBytes),"uncompressedBytes":\#(stats.uncompressedBytes),"compressionRatio":\#(ratio),"headSeq":\#(stats.headSeq),"chain":"\#(stats.chain.hex)""#
             if let damage = stats.damage { line += #","damage":"\#(String(describing: damage).replacingOccurrences(of: "\"", with: "'"))""# }

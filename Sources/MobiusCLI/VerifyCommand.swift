@@ -10,22 +10,24 @@ struct VerifyCommand: Command {
     static let name = "verify"
     static let summary = "check CRCs, the hash chain and segment links (--deep: decode every event); exit 1 on damage"
 
+    /// Where the journal is (`--data`).
     let location: JournalLocation
-    let deep: Bool
+    /// Also inflate every frame and decode every record (`--deep`).
+    let isDeep: Bool
 
     init(arguments: inout ArgumentList) throws(UsageError) {
         location = try JournalLocation(arguments: &arguments)
-        deep = arguments.flag("--deep")
+        isDeep = arguments.flag("--deep")
         try arguments.finish()
     }
 
     func run(_ io: CommandIO) throws -> ExitStatus {
         try location.requireExistingJournal()
-        let report = try JournalVerifier.verify(directory: location.journalDirectory, deep: deep)
+        let report = try JournalVerifier.verify(directory: location.journalDirectory, deep: isDeep)
         for damage in report.damages { io.print("damage: \(damage)") }
         let totals = "\(report.segmentCount) segment(s), \(report.frameCount) valid frame(s), \(report.eventCount) event(s), head seq \(report.headSeq)"
         if report.isIntact {
-            io.print("intact: \(totals), chain \(report.chain.hex)\(deep ? " (deep)" : "")")
+            io.print("intact: \(totals), chain \(report.chain.hex)\(isDeep ? " (deep)" : "")")
             return .success
         }
         io.print("damaged: \(report.damages.count) problem(s); \(totals)")

@@ -5,6 +5,7 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// Starts from `seed`; the same seed gives the same sequence on every machine.
     package init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -1,4 +1,4 @@
 import Foundation
 import MobiusCLI
 
-exit(MobiusCommandLine.main(Array(CommandLine.arguments.dropFirst())).rawValue)
+exit(MobiusCommandLine.main().rawValue)

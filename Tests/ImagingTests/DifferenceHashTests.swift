@@ -27,6 +27,12 @@ import Testing
         #expect(DifferenceHash(hex: "0123456789abcdeg") == nil)
     }
 
+    /// A size from outside (a query, a stored record) is refused, not squared into an overflow trap.
+    @Test(arguments: [Int.min, -1, 0, 1, 3_037_000_500, Int.max])
+    func hexParsingRefusesImpossibleSizes(size: Int) {
+        #expect(DifferenceHash(hex: "0123456789abcdef", size: size) == nil)
+    }
+
     @Test func oddSizesUseImageHashsHexWidth() throws {
         // 5 × 5 = 25 bits → 7 hex digits, the number left-padded, as ImageHash prints it.
         var pixels = [UInt8](repeating: 0, count: 30)

@@ -43,7 +43,7 @@ import TestSupport
     @Test("Lanczos weights equal the transcription checked against Pillow", arguments: DHashFixtures.section("coefficients").indices)
     func coefficientsMatch(index: Int) {
         let entry = DHashFixtures.section("coefficients")[index]
-        let coefficients = LanczosCoefficients(inputSize: entry["input"] as! Int, outputSize: entry["output"] as! Int)
+        let coefficients = LanczosCoefficients(inputSize: entry["input"] as! Int, outputSize: entry["output"] as! Int, axis: .vertical)
         #expect(coefficients.windowStarts == entry["starts"] as! [Int])
         #expect(coefficients.windowCounts == entry["counts"] as! [Int])
         let expected = entry["weights"] as! [[Int]]
@@ -58,7 +58,9 @@ import TestSupport
     @Test(arguments: [(9, 9), (10, 9), (31, 9), (640, 9), (2480, 9), (20_000, 9), (300, 17), (5, 9)])
     func splitWeightResamplingEqualsThePlainSum(inputSize: Int, outputSize: Int) {
         var generator = SeededGenerator(seed: UInt64(inputSize * 100 + outputSize))
-        let coefficients = LanczosCoefficients(inputSize: inputSize, outputSize: outputSize)
+        let coefficients = LanczosCoefficients(inputSize: inputSize, outputSize: outputSize, axis: .horizontal)
+        let plain = LanczosCoefficients(inputSize: inputSize, outputSize: outputSize, axis: .vertical)
+        #expect(coefficients.windowStarts == plain.windowStarts && coefficients.windowCounts == plain.windowCounts)
         for trial in 0..<4 {
             // Extremes too: all 255 maximises the sums, alternating 0/255 stresses the negative lobes.
             let row: [UInt8] = (0..<inputSize).map { x in
@@ -75,7 +77,7 @@ import TestSupport
             let expected = (0..<outputSize).map { index in
                 var sum = LanczosCoefficients.roundingBias
                 for x in 0..<coefficients.windowCounts[index] {
-                    sum &+= Int32(row[coefficients.windowStarts[index] + x]) &* coefficients.weights[index * coefficients.stride + x]
+                    sum &+= Int32(row[coefficients.windowStarts[index] + x]) &* plain.weights[index * plain.stride + x]
                 }
                 return LanczosCoefficients.clip(sum)
             }
@@ -152,5 +154,22 @@ import TestSupport
             throws: { ($0 as? ImagingError)?.code == .malformed }
         try row.withBytes { (bytes) throws(ImagingError) in try builder.consume(RowFragment(y: 0, xStart: 0, xStep: 1, pixelCount: 4, bytes: bytes)) }
         #expect { _ = try builder.finish() } throws: { ($0 as? ImagingError)?.code == .truncated }
+    }
+
+    /// Fragments whose numbers overflow when multiplied are refused, not trapped on: a RowSink's
+    /// caller may be any decoder.
+    @Test(arguments: [
+        (true, 0, 1, Int.max), (true, 0, Int.max, 2), (true, Int.max, 1, 1), (true, 3, 2, 2),
+        (false, 0, 1, Int.max), (false, 0, 1, -1),
+    ])
+    func fragmentsWithImpossibleNumbersAreRefused(isInterlaced: Bool, xStart: Int, xStep: Int, pixelCount: Int) throws {
+        var builder = ThumbnailBuilder(width: 9, height: 8)
+        try builder.begin(ImageHeader(width: 4, height: 3, layout: .rgb, format: .png, isInterlaced: isInterlaced, sourceBitDepth: 8))
+        let bytes = [UInt8](repeating: 9, count: 12)
+        #expect {
+            try bytes.withBytes { (bytes) throws(ImagingError) in
+                try builder.consume(RowFragment(y: 0, xStart: xStart, xStep: xStep, pixelCount: pixelCount, bytes: bytes))
+            }
+        } throws: { ($0 as? ImagingError)?.code == .malformed }
     }
 }

@@ -29,4 +29,13 @@ import Testing
         #expect(MobiusCommandLine.run(["frobnicate"], io: io) == .usageOrUnreadable)
         #expect(errors.contains("unknown command 'frobnicate'"))
     }
+
+    /// Swift would turn a non-UTF-8 file name into a different (missing) name; it is refused
+    /// with one line naming the argument instead.
+    @Test func argumentsThatAreNotUTF8AreRefused() {
+        let valid = [Array("hash".utf8), Array("é b.png".utf8)]
+        #expect(MobiusCommandLine.invalidUTF8Problem(in: valid) == nil)
+        let problem = MobiusCommandLine.invalidUTF8Problem(in: valid + [Array("bad".utf8) + [0xFF] + Array("\nname.png".utf8)])
+        #expect(problem == "argument 3 ('bad\u{FFFD}\\nname.png') is not valid UTF-8; rename the file, or pass its contents on standard input as '-'")
+    }
 }

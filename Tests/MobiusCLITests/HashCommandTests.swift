@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Integrity
+import Synchronization
 @testable import MobiusCLI
 import Testing
 import TestSupport
@@ -70,12 +71,83 @@ import TestSupport
         let good = folder.appending("good.pgm"), bad = folder.appending("bad.pgm"), missing = folder.appending("missing.pgm")
         try Data(pgm(width: 10, height: 10, seed: 1)).write(to: URL(fileURLWithPath: good))
         try Data(Array("P5\n10 10\n255\n".utf8) + [1, 2, 3]).write(to: URL(fileURLWithPath: bad))
-        let (status, out, errors) = run(["hash", bad, good, missing])
+        let (status, out, errors) = run(["hash", bad, good, missing, folder.path, "/dev/null"])
         #expect(status == MobiusCLI.ExitStatus.usageOrUnreadable)
         #expect(out.count == 1 && out[0].hasSuffix("  \(good)"))
-        #expect(errors.count == 2)
+        #expect(errors.count == 4)
         #expect(errors[0].contains(bad) && errors[0].contains("rows"))
         #expect(errors[1].contains(missing) && errors[1].contains("cannot open"))
+        #expect(errors[2] == "mobius-dhash hash: \(folder.path): is a directory, not an image; name the image files inside it instead")
+        #expect(errors[3].hasPrefix("mobius-dhash hash: /dev/null: the input is empty"))
+    }
+
+    /// Like `sha256sum`: a name with a backslash, LF or CR is escaped and its line led by `\`, so
+    /// every file keeps one output line (and one error line); spaces need no escaping.
+    @Test func namesWithLineBreaksKeepOneLineEach() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let bytes = pgm(width: 12, height: 9, seed: 5)
+        let hex = try Fingerprinter.fingerprint(bytes).hash.hex
+        let names = ["a b.pgm", "new\nline.pgm", "back\\slash.pgm", "carriage\rreturn.pgm"]
+        for name in names { try Data(bytes).write(to: URL(fileURLWithPath: folder.appending(name))) }
+        let (status, out, _) = run(["hash"] + names.map(folder.appending))
+        #expect(status == MobiusCLI.ExitStatus.success)
+        #expect(out == [
+            "\(hex)  \(folder.path)/a b.pgm",
+            "\\\(hex)  \(folder.path)/new\\nline.pgm",
+            "\\\(hex)  \(folder.path)/back\\\\slash.pgm",
+            "\\\(hex)  \(folder.path)/carriage\\rreturn.pgm",
+        ])
+        let (failed, _, errors) = run(["hash", folder.appending("missing\nfile.pgm")])
+        #expect(failed == MobiusCLI.ExitStatus.usageOrUnreadable)
+        #expect(errors == ["mobius-dhash hash: \(folder.path)/missing\\nfile.pgm: cannot open: No such file or directory"])
+    }
+
+    /// Reading stops once the image is complete: a pipe still open after a whole image (endless
+    /// input, as from a device file) gives its hash instead of blocking until end of input.
+    @Test func readingStopsAtTheEndOfTheImage() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        let bytes = pgm(width: 16, height: 8, seed: 4) + Array("trailing".utf8)
+        #expect(bytes.withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) } == bytes.count)
+        let path = "/dev/fd/\(ends[0])"
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Fingerprint, ImageFileReader.Failure>?>(nil)
+        Thread.detachNewThread {
+            let result = ImageFileReader.fingerprint(path: path, size: 8)
+            outcome.withLock { $0 = result }
+            finished.signal()
+        }
+        // Not a timing assertion: a reader that waits for end of input never returns while the
+        // write end is open, so the wait would time out whatever the machine's speed.
+        let returned = finished.wait(timeout: .now() + 30) == .success
+        close(ends[1])
+        if !returned { finished.wait() }
+        #expect(returned)
+        #expect(try outcome.withLock { try $0?.get() } == Fingerprinter.fingerprint(Array(bytes.dropLast(8))))
+    }
+
+    /// Output that cannot be written (here: a full device) ends the real binary with status 2 and
+    /// one line saying so, instead of a trap and a crash report.
+    @Test func unwritableOutputExitsTwoWithOneLine() throws {
+        let folder = try TemporaryDirectory("hash-command")
+        defer { folder.remove() }
+        let path = folder.appending("image.pgm")
+        try Data(pgm(width: 12, height: 9, seed: 6)).write(to: URL(fileURLWithPath: path))
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mobius-dhash")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the mobius-dhash product first (swift build --build-tests builds it)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["hash", path]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 2)
+        #expect(message == "mobius-dhash: cannot write to standard output: No space left on device; free space or choose another destination\n")
     }
 
     @Test func maxPixelsIsConfigurable() throws {
