@@ -100,7 +100,7 @@ public final class JournalWriter: Sendable {
         var leads = try update { (s) throws(JournalError) -> Bool in
             try s.checkAccepting()
             guard s.enqueue(request) else { return false }
-            if s.canLead && s.pending.first === request {
+            if s.canLead && s.isIdleForBlockedLeader && s.pending.first === request {
                 s.leadOutstanding = true
                 return true
             }
