@@ -7,12 +7,12 @@ import Foundation
 /// switches per acknowledgement, whatever the disk does. Here an appending task only queues its
 /// request and suspends; a committer thread builds the frame, writes and syncs it, and then
 /// resumes every task of the frame in one go. Three committers, because two can compress frames
-/// N+1 and N+2 (one per core) while the third writes and syncs frame N; all are plain threads, because `fdatasync` on a
-/// cooperative thread would stall every task of the pool for its duration. They start on the
-/// first async append and stop at `close`.
+/// N+1 and N+2 (one per core) while the third writes and syncs frame N; all are plain threads,
+/// because `fdatasync` on a cooperative thread would stall every task of the pool for its
+/// duration. They start on the first async append and stop at `close`.
 extension JournalWriter {
     /// Encoders per writer, i.e. frames compressed at once: one per core of the 2-core machine
-    /// this is tuned for (more would only time-slice; each costs ~1.5 MiB of zlib state).
+    /// this is tuned for (more would only time-slice; each holds ~1.2 MiB of zlib state).
     static let encoderCount = 2
 
     /// Committer threads per writer: one per encoder, plus one doing I/O meanwhile.

@@ -42,7 +42,7 @@ package final class PayloadEncoder {
     /// Record bytes at which the large-frame level takes over.
     package static let smallFrameThreshold = 16 << 10
 
-    /// An encoder with its own zlib streams (about 1.5 MiB of zlib state in all).
+    /// An encoder with its own zlib streams (about 1.2 MiB of zlib state in all).
     package init() {}
 
     /// Encodes `batches` in order as one payload (every event with timestamp delta 0) and
