@@ -79,8 +79,8 @@ package final class Compressor {
 package final class ParallelDeflate: @unchecked Sendable {
     // @unchecked Sendable: during `compress`, part 0 touches only `first`/`firstPart` and part 1
     // only `second`/`secondPart`; concurrentPerform returns after both, ordering the accesses.
-    private let first = Compressor(level: FrameBuilder.largeFrameLevel)
-    private let second = Compressor(level: FrameBuilder.largeFrameLevel)
+    private let first = Compressor(level: PayloadEncoder.largeFrameLevel)
+    private let second = Compressor(level: PayloadEncoder.largeFrameLevel)
     private var firstPart: [UInt8] = []
     private var secondPart: [UInt8] = []
 

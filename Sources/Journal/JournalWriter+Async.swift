@@ -1,18 +1,22 @@
 import Foundation
 
-/// The async append: callers suspend instead of parking a thread, and two committer threads do
-/// the I/O for them.
+/// The async append: callers suspend instead of parking a thread, and committer threads do the
+/// work for them.
 ///
 /// With many concurrent appenders, a parked thread per append costs a futex wake and two context
 /// switches per acknowledgement, whatever the disk does. Here an appending task only queues its
 /// request and suspends; a committer thread builds the frame, writes and syncs it, and then
-/// resumes every task of the frame in one go. Two committers, because one builds frame N+1 while
-/// the other writes and syncs frame N; both are plain threads, because `fdatasync` on a
-/// cooperative thread would stall every task of the pool for its duration. They start on the
-/// first async append and stop at `close`.
+/// resumes every task of the frame in one go. Three committers, because two can compress frames
+/// N+1 and N+2 (one per core) while the third writes and syncs frame N; all are plain threads,
+/// because `fdatasync` on a cooperative thread would stall every task of the pool for its
+/// duration. They start on the first async append and stop at `close`.
 extension JournalWriter {
-    /// Committer threads per writer: one encoding while the other does I/O.
-    static let committerCount = 2
+    /// Encoders per writer, i.e. frames compressed at once: one per core of the 2-core machine
+    /// this is tuned for (more would only time-slice; each holds ~1.2 MiB of zlib state).
+    static let encoderCount = 2
+
+    /// Committer threads per writer: one per encoder, plus one doing I/O meanwhile.
+    static let committerCount = encoderCount + 1
 
     /// Appends `drafts` as one frame (atomic: all or none survive a crash) and returns their seqs
     /// once acknowledged per the durability mode — in `.always` mode after the frame's

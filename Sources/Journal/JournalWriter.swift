@@ -11,13 +11,15 @@ import Synchronization
 /// Open it with `open(_:)`, which takes the folder's `LOCK` (a second writer, in this or another
 /// process, fails at once naming the holder's pid) and runs recovery. Both `append`s are
 /// thread-safe. Concurrent appends are committed together, in two stages (see `CommitState`):
-/// whoever holds the encoder role builds one frame from everything queued and puts it in the
-/// ready queue; whoever holds the I/O role writes every ready frame of the segment, syncs once,
-/// acknowledges them and carries on while frames are ready — so frame N+1 is compressed while
-/// frame N is written and synced, and no thread has to be woken between two syncs. Each append
-/// is still exactly one frame. A blocked synchronous appender takes the roles on its own thread;
-/// requests of the `async` append (JournalWriter+Async.swift) are served by one of two
-/// committer threads, so no task ever blocks a cooperative thread on I/O.
+/// whoever holds an encoder role compresses one frame from everything queued and puts it in the
+/// ready queue — up to one encoder per core at once, so consecutive frames compress in
+/// parallel; whoever holds the I/O role seals the ready frames in order (seqs, chain), writes
+/// them, syncs once per segment, acknowledges them and carries on while frames are ready — so
+/// frames N+1 and N+2 are compressed while frame N is written and synced, and no thread has to
+/// be woken between two syncs. Each append is still exactly one frame. A blocked synchronous
+/// appender takes the roles on its own thread; requests of the `async` append
+/// (JournalWriter+Async.swift) are served by committer threads, so no task ever blocks a
+/// cooperative thread on I/O.
 ///
 /// Any write or sync failure is fatal: the failing append and everything queued behind it throw,
 /// and every later append throws `.writerFailed` with the original cause. Nothing is ever
@@ -31,10 +33,10 @@ public final class JournalWriter: Sendable {
     private let io: FileIO
     private let lockDescriptor: Int32
     private let state: PlainLock<CommitState>
-    // @unchecked Sendable boxes: each is touched only by the thread holding the matching role
-    // (`encoderBusy` / `ioBusy` in `state`), and role hand-offs go through the mutex, which
-    // orders the memory accesses.
-    private let builder: Exclusive<FrameBuilder>
+    // @unchecked Sendable boxes: both are touched only by the thread holding the I/O role
+    // (`ioBusy` in `state`), and role hand-offs go through the mutex, which orders the memory
+    // accesses.
+    private let sealer: Exclusive<FrameBuilder>
     private let output: Exclusive<SegmentWriter>
     private let flusherStopped = Atomic<Bool>(false)
 
@@ -69,9 +71,9 @@ public final class JournalWriter: Sendable {
         self.io = io
         lockDescriptor = lock
         recoveryReport = report
-        builder = Exclusive(FrameBuilder(tail: tail, segmentByteLimit: configuration.segmentByteLimit, clock: configuration.clock))
+        sealer = Exclusive(FrameBuilder(tail: tail, segmentByteLimit: configuration.segmentByteLimit, clock: configuration.clock))
         output = Exclusive(try SegmentWriter(directory: configuration.directory, tail: tail, configuration: configuration, io: io))
-        state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero,
+        state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero, encoderCount: JournalWriter.encoderCount,
                                       pendingEventLimit: configuration.pendingEventLimit, pendingByteLimit: configuration.pendingByteLimit))
         if configuration.durability == .batch { startFlusher() }
     }
@@ -98,8 +100,8 @@ public final class JournalWriter: Sendable {
         var leads = try update { (s) throws(JournalError) -> Bool in
             try s.checkAccepting()
             guard s.enqueue(request) else { return false }
-            if !s.encoderBusy && s.pending.first === request {
-                s.encoderBusy = true
+            if s.canLead && s.isIdleForBlockedLeader && s.pending.first === request {
+                s.leadOutstanding = true
                 return true
             }
             s.promoteNextLeader()
@@ -130,22 +132,29 @@ public final class JournalWriter: Sendable {
         return bytes
     }
 
-    /// Builds one frame holding the encoder role (for `own`'s thread, or as a committer thread
-    /// when `own` is nil), queues it for writing, hands the encoder role on and — if the I/O
-    /// role is free — writes the ready frames. Returns `own`'s outcome if already known.
+    /// Compresses one frame holding the lead (for `own`'s thread, or as a committer thread when
+    /// `own` is nil), queues it for writing, hands the lead on and — if the I/O role is free and
+    /// the frame to write next is ready — writes the ready frames. Returns `own`'s outcome if
+    /// already known.
     func commitFrame(leader: Parking, own: AppendRequest?) -> AppendResult? {
-        let batch = update { $0.takeBatch(limit: configuration.groupByteLimit) }
-        let frame = builder.value.build(batch.map(\.drafts))
         let committer = own == nil ? leader : nil
+        let taken = update { s in
+            defer { s.promoteNextLeader() }
+            let taken = s.takeBatch(limit: configuration.groupByteLimit)
+            if taken == nil, let committer { s.idleCommitters.append(committer) }
+            return taken
+        }
+        guard let (batch, ticket, encoder) = taken else { return nil }
+        let payload = encoder.encode(batch.map(\.drafts))
         var ownResult: AppendResult? = nil
         let writes = update { s -> Bool in
-            s.encoderBusy = false
+            s.freeEncoders.append(encoder)
             defer { s.promoteNextLeader() }
             if let failure = s.failure {
                 ownResult = s.fail(batch, except: own, with: failure)
             } else {
-                s.ready.append(BuiltFrame(frame: frame, batch: batch, builder: committer == nil ? leader : nil))
-                if !s.ioBusy {
+                s.insertReady(EncodedFrame(ticket: ticket, payload: payload, batch: batch, builder: committer == nil ? leader : nil))
+                if !s.ioBusy && s.hasWritableFrame {
                     s.ioBusy = true
                     return true
                 }
@@ -156,41 +165,58 @@ public final class JournalWriter: Sendable {
         return writes ? writeReadyFrames(own: own, committer: committer) : ownResult
     }
 
-    /// Holding the I/O role: writes the ready frames of one segment, syncs once, acknowledges
-    /// them, and repeats while frames are ready — except that a blocked appender, once its own
-    /// append is acknowledged, passes the role on (to the builder of the next frame or an idle
-    /// committer) and returns. Returns `own`'s outcome if it was among the frames.
+    /// Holding the I/O role: seals the next ready frames in order, writes those of one segment,
+    /// syncs once, acknowledges them, and repeats while frames are ready — except that a blocked
+    /// appender, once its own append is acknowledged, passes the role on (to the builder of the
+    /// next frame or an idle committer) and returns. Returns `own`'s outcome if it was among the
+    /// frames.
     func writeReadyFrames(own: AppendRequest?, committer: Parking?) -> AppendResult? {
         var ownResult: AppendResult? = nil
         var group = update { s in nextGroupOrRelease(&s, committer: committer) }
         while !group.isEmpty {
-            do {
-                try output.value.write(group.map(\.frame))
-            } catch {
-                update { s in
-                    let failure = JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno)
-                    if let result = s.stop(failure: failure, cause: error, own: own) { ownResult = result }
-                    for built in group {
-                        if let result = s.fail(built.batch, except: own, with: error) { ownResult = result }
+            var sealed = group.map { BuiltFrame(frame: sealer.value.seal($0.payload), batch: $0.batch) }[...]
+            while let run = JournalWriter.takeSegmentRun(&sealed) {
+                do {
+                    try output.value.write(run.map(\.frame))
+                } catch {
+                    update { s in
+                        let failure = JournalError(.writerFailed, "an earlier write failed, so this writer accepts nothing more; reopen the journal (recovery checks the tail). Cause: \(error)", path: error.path, offset: error.offset, errno: error.errno)
+                        if let result = s.stop(failure: failure, cause: error, own: own) { ownResult = result }
+                        for built in run + sealed {
+                            if let result = s.fail(built.batch, except: own, with: error) { ownResult = result }
+                        }
+                        s.ioBusy = false
+                        if let committer { s.idleCommitters.append(committer) }
                     }
-                    s.ioBusy = false
-                    if let committer { s.idleCommitters.append(committer) }
+                    return ownResult
                 }
-                return ownResult
-            }
-            group = update { s -> [BuiltFrame] in
-                if let result = s.acknowledge(group, own: own) { ownResult = result }
-                defer { s.promoteNextLeader() }
-                if ownResult != nil && s.handOnIO() { return [] }
-                return nextGroupOrRelease(&s, committer: committer)
+                let isLast = sealed.isEmpty
+                let next = update { s -> [EncodedFrame] in
+                    if let result = s.acknowledge(run, own: own) { ownResult = result }
+                    defer { s.promoteNextLeader() }
+                    guard isLast else { return [] }
+                    if ownResult != nil && s.handOnIO() { return [] }
+                    return nextGroupOrRelease(&s, committer: committer)
+                }
+                if isLast { group = next }
             }
         }
         return ownResult
     }
 
+    /// Removes the leading frames of `sealed` that go to one segment (one write, one sync): the
+    /// first, and those after it up to the next that starts a segment. Nil when empty.
+    private static func takeSegmentRun(_ sealed: inout ArraySlice<BuiltFrame>) -> [BuiltFrame]? {
+        guard !sealed.isEmpty else { return nil }
+        var end = sealed.startIndex + 1
+        while end < sealed.endIndex && sealed[end].frame.newSegment == nil { end += 1 }
+        defer { sealed = sealed[end...] }
+        return Array(sealed[..<end])
+    }
+
     /// The ready frames the I/O role writes next; with none, frees the role (and a committer
     /// thread holding it goes idle).
-    private func nextGroupOrRelease(_ s: inout CommitState, committer: Parking?) -> [BuiltFrame] {
+    private func nextGroupOrRelease(_ s: inout CommitState, committer: Parking?) -> [EncodedFrame] {
         let group = s.takeReadyGroup()
         if group.isEmpty {
             s.ioBusy = false
@@ -247,8 +273,8 @@ public final class JournalWriter: Sendable {
                     try self.output.value.sync()
                     // Frames built meanwhile wait for the I/O role: write them before letting go.
                     let drains = self.update { s -> Bool in
-                        if s.ready.isEmpty { s.ioBusy = false }
-                        return !s.ready.isEmpty
+                        if !s.hasWritableFrame { s.ioBusy = false }
+                        return s.hasWritableFrame
                     }
                     if drains { _ = self.writeReadyFrames(own: nil, committer: nil) }
                 } catch {

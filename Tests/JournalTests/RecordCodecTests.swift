@@ -117,7 +117,7 @@ import Testing
         #expect(output == text)
         // Within a few bytes of compressing it in one piece.
         var single: [UInt8] = []
-        _ = text.withUnsafeBytes { Compressor(level: FrameBuilder.largeFrameLevel).compress($0, appendingTo: &single) }
+        _ = text.withUnsafeBytes { Compressor(level: PayloadEncoder.largeFrameLevel).compress($0, appendingTo: &single) }
         #expect(count < single.count + single.count / 50)
     }
 
