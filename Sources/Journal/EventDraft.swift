@@ -12,11 +12,11 @@ public struct EventDraft: Sendable, Equatable {
     /// Validates the fields and minifies `data`; throws `JournalError` with code `.invalidEvent`
     /// naming what is wrong.
     public init(type: String, version: UInt64 = 1, requestId: String? = nil, data: some Collection<UInt8>) throws(JournalError) {
-        guard !type.isEmpty, type.utf8.count <= JournalFormat.maxTypeLength, type.utf8.allSatisfy(EventDraft.isTypeByte) else {
+        guard !type.isEmpty, type.utf8.count <= JournalFormat.maxTypeLength, type.utf8.allSatisfy(RecordContent.isTypeByte) else {
             throw JournalError(.invalidEvent, "event type '\(type)' must be 1–255 characters of letters, digits, '.', '_' or '-'")
         }
         if let requestId {
-            guard requestId.utf8.count <= JournalFormat.maxRequestIdLength, requestId.utf8.allSatisfy(EventDraft.isRequestIdByte) else {
+            guard requestId.utf8.count <= JournalFormat.maxRequestIdLength, requestId.utf8.allSatisfy(RecordContent.isRequestIdByte) else {
                 throw JournalError(.invalidEvent, "requestId must be at most 255 printable ASCII characters without '\"' or '\\'")
             }
         }
@@ -38,14 +38,5 @@ public struct EventDraft: Sendable, Equatable {
     /// Convenience for data given as text.
     public init(type: String, version: UInt64 = 1, requestId: String? = nil, json: String) throws(JournalError) {
         try self.init(type: type, version: version, requestId: requestId, data: Array(json.utf8))
-    }
-
-    static func isTypeByte(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-    }
-
-    static func isRequestIdByte(_ byte: UInt8) -> Bool {
-        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
     }
 }

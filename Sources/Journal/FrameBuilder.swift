@@ -8,6 +8,8 @@ package struct PreparedFrame: Sendable {
     package var newSegment: SegmentHeader?
     /// Seqs in the frame, in order of the batch's requests.
     package var seqs: ClosedRange<UInt64>
+    /// The commit timestamp of every event in the frame, µs.
+    package var timestamp: UInt64
     /// Chain value after this frame.
     package var chain: SHA256Digest
 }
@@ -42,18 +44,23 @@ package final class FrameBuilder {
     }
 
     /// Encodes and seals one frame holding `batches` in order (see `seal`).
-    package func build(_ batches: [[EventDraft]]) -> PreparedFrame {
-        seal(encoder.encode(batches))
+    package func build(_ batches: [[EventDraft]], continuesSyncGroup: Bool = false) -> PreparedFrame {
+        seal(encoder.encode(batches), continuesSyncGroup: continuesSyncGroup)
     }
 
     /// Makes `payload` the next frame: its events get the next seqs and all the same timestamp
     /// (the clock now, or the last timestamp if the clock stepped back); starts a new segment
-    /// first if the frame would not fit in the current one.
-    package func seal(_ payload: EncodedPayload) -> PreparedFrame {
+    /// first if the frame would not fit in the current one, or the current one has an older
+    /// format version (a writer never appends to those).
+    ///
+    /// `continuesSyncGroup`: the frame will be written with no sync since the frame before it
+    /// (flags bit 2); ignored for the first frame of a segment, which always begins a group.
+    package func seal(_ payload: EncodedPayload, continuesSyncGroup: Bool) -> PreparedFrame {
         let timestamp = max(clock(), lastTimestamp)
         var newSegment: SegmentHeader? = nil
         let estimate = payload.stored.count + JournalFormat.maxFrameHeaderLength
-        if segment == nil || (segmentHasFrames && segmentBytes + estimate > segmentByteLimit) {
+        if segment == nil || segment!.formatVersion < JournalFormat.formatVersion
+            || (segmentHasFrames && segmentBytes + estimate > segmentByteLimit) {
             let header = SegmentHeader(dictionaryId: CompressionDictionary.currentId, firstSeq: nextSeq, baseTimestamp: timestamp, previousChain: chain)
             segment = header
             newSegment = header
@@ -61,7 +68,7 @@ package final class FrameBuilder {
         }
         let current = segment!
         let header = FrameHeader(
-            codec: payload.codec, storedLength: payload.stored.count,
+            codec: payload.codec, continuesSyncGroup: continuesSyncGroup && newSegment == nil, storedLength: payload.stored.count,
             uncompressedLength: payload.uncompressedLength, seqOffset: nextSeq - current.firstSeq, count: payload.count,
             firstTimestampDelta: timestamp - current.baseTimestamp, timestampSpan: 0, chainTag: 0
         )
@@ -73,6 +80,6 @@ package final class FrameBuilder {
         lastTimestamp = timestamp
         segmentBytes += frame.count
         segmentHasFrames = true
-        return PreparedFrame(bytes: frame, newSegment: newSegment, seqs: seqs, chain: chain)
+        return PreparedFrame(bytes: frame, newSegment: newSegment, seqs: seqs, timestamp: timestamp, chain: chain)
     }
 }

@@ -22,19 +22,44 @@ package struct Frame {
 /// cursor untouched; it throws when the bytes cannot be a valid frame. The CRC is checked here;
 /// the chain is checked by `FrameChain`, which needs the previous frames.
 package struct FrameDecoder {
-    /// A decoder; it keeps no state between frames.
-    package init() {}
+    /// Flag bits frames of this segment's format version may set.
+    private let allowedFlags: UInt8
+
+    /// A decoder for frames of a segment of `formatVersion`; it keeps no state between frames.
+    package init(formatVersion: UInt16 = JournalFormat.formatVersion) {
+        allowedFlags = formatVersion >= 2 ? 0x03 | JournalFormat.continuesSyncGroupFlag : 0x03
+    }
 
     /// Decodes the frame at the cursor, checking bounds and CRC-32.
     package mutating func decode(_ input: inout ByteCursor) throws(FrameError) -> Frame? {
         var cursor = input
+        let start = cursor.offset
+        guard let (header, hashedEnd, storedCRC) = try decodeHeader(&cursor) else { return nil }
+        guard let payload = cursor.readBytes(header.storedLength) else { return nil }
+        let headerBytes = UnsafeRawBufferPointer(rebasing: input.bytes[start..<(hashedEnd + 8)])
+        let computed = CRC32.checksum(payload, initial: CRC32.checksum(headerBytes))
+        guard computed == storedCRC else {
+            throw FrameError(.checksumMismatch, at: start, "frame CRC-32 is \(storedCRC), bytes give \(computed)")
+        }
+        input = cursor
+        return Frame(
+            header: header, offset: start, length: cursor.offset - start,
+            hashedHeader: UnsafeRawBufferPointer(rebasing: input.bytes[start..<hashedEnd]),
+            payload: payload
+        )
+    }
+
+    /// Decodes the header at the cursor (bounds checked; payload and CRC not read) and leaves
+    /// the cursor at the payload. Returns the header, where its hashed part ends, and the stored
+    /// CRC; nil when the input ends inside the header.
+    package func decodeHeader(_ cursor: inout ByteCursor) throws(FrameError) -> (FrameHeader, hashedEnd: Int, crc: UInt32)? {
         let start = cursor.offset
         guard let magic = cursor.readByte() else { return nil }
         guard magic == JournalFormat.frameMagic else {
             throw FrameError(.badMagic, at: start, "byte 0x\(String(magic, radix: 16)) where a frame starts (expected 0xf5)")
         }
         guard let flags = cursor.readByte() else { return nil }
-        guard flags & 0xFC == 0, let codec = PayloadCodec(rawValue: flags & 0x03) else {
+        guard flags & ~allowedFlags == 0, let codec = PayloadCodec(rawValue: flags & 0x03) else {
             throw FrameError(.badFlags, at: start + 1, "flags 0x\(String(flags, radix: 16)) (reserved bits or unknown codec)")
         }
         var fields: [UInt64] = [0, 0, 0, 0, 0, 0]
@@ -55,36 +80,29 @@ package struct FrameDecoder {
         guard let tag = cursor.readLittleEndian(UInt64.self),
               let storedCRC = cursor.readLittleEndian(UInt32.self) else { return nil }
         let header = FrameHeader(
-            codec: codec, storedLength: Int(fields[0]), uncompressedLength: Int(fields[1]),
-            seqOffset: fields[2], count: Int(fields[3]), firstTimestampDelta: fields[4],
+            codec: codec, continuesSyncGroup: flags & JournalFormat.continuesSyncGroupFlag != 0, storedLength: Int(fields[0]),
+            uncompressedLength: Int(fields[1]), seqOffset: fields[2], count: Int(fields[3]), firstTimestampDelta: fields[4],
             timestampSpan: fields[5], chainTag: tag
         )
         try header.validate(at: start)
-        guard let payload = cursor.readBytes(header.storedLength) else { return nil }
-        let headerBytes = UnsafeRawBufferPointer(rebasing: input.bytes[start..<(hashedEnd + 8)])
-        let computed = CRC32.checksum(payload, initial: CRC32.checksum(headerBytes))
-        guard computed == storedCRC else {
-            throw FrameError(.checksumMismatch, at: start, "frame CRC-32 is \(storedCRC), bytes give \(computed)")
-        }
-        input = cursor
-        return Frame(
-            header: header, offset: start, length: cursor.offset - start,
-            hashedHeader: UnsafeRawBufferPointer(rebasing: input.bytes[start..<hashedEnd]),
-            payload: payload
-        )
+        return (header, hashedEnd, storedCRC)
     }
 }
 
 extension FrameDecoder {
-    /// Whether a frame with a valid CRC starts anywhere in `bytes`. This is what separates a
-    /// torn tail (nothing valid after the damage) from corruption (valid frames follow it).
-    package static func containsValidFrame(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var decoder = FrameDecoder()
-        for index in bytes.indices where bytes[index] == JournalFormat.frameMagic {
+    /// The offset of the first frame with a valid CRC that starts anywhere in `bytes` — with
+    /// `beginningSyncGroup`, only one that begins a sync group (flags bit 2 clear). This is what
+    /// separates a torn tail (nothing durable after the damage) from corruption.
+    package func firstValidFrame(in bytes: UnsafeRawBufferPointer, beginningSyncGroup: Bool) -> Int? {
+        var decoder = self
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            defer { index += 1 }
+            guard bytes[index] == JournalFormat.frameMagic else { continue }
             var cursor = ByteCursor(bytes, offset: index)
-            if (try? decoder.decode(&cursor)) != nil { return true }
+            if let frame = try? decoder.decode(&cursor), !beginningSyncGroup || !frame.header.continuesSyncGroup { return index }
         }
-        return false
+        return nil
     }
 }
 

@@ -12,6 +12,9 @@ public enum PayloadCodec: UInt8, Sendable {
 public struct FrameHeader: Equatable, Sendable {
     /// How the payload is stored.
     public var codec: PayloadCodec
+    /// Flags bit 2: written with no sync since the frame before it, so one crash can tear both
+    /// (always false in version-1 segments).
+    public var continuesSyncGroup: Bool
     /// Payload bytes on disk.
     public var storedLength: Int
     /// Bytes of the records once inflated.
@@ -28,9 +31,10 @@ public struct FrameHeader: Equatable, Sendable {
     public var chainTag: UInt64
 
     /// A header with the given fields.
-    public init(codec: PayloadCodec, storedLength: Int, uncompressedLength: Int, seqOffset: UInt64,
+    public init(codec: PayloadCodec, continuesSyncGroup: Bool = false, storedLength: Int, uncompressedLength: Int, seqOffset: UInt64,
                 count: Int, firstTimestampDelta: UInt64, timestampSpan: UInt64, chainTag: UInt64) {
         self.codec = codec
+        self.continuesSyncGroup = continuesSyncGroup
         self.storedLength = storedLength
         self.uncompressedLength = uncompressedLength
         self.seqOffset = seqOffset
@@ -43,7 +47,7 @@ public struct FrameHeader: Equatable, Sendable {
     /// Appends magic, flags and the six varints: the part of the header the chain hashes.
     package func appendHashedPart(to bytes: inout [UInt8]) {
         bytes.append(JournalFormat.frameMagic)
-        bytes.append(codec.rawValue)
+        bytes.append(flags)
         bytes.appendVarint(UInt64(storedLength))
         bytes.appendVarint(UInt64(uncompressedLength))
         bytes.appendVarint(seqOffset)
@@ -51,6 +55,9 @@ public struct FrameHeader: Equatable, Sendable {
         bytes.appendVarint(firstTimestampDelta)
         bytes.appendVarint(timestampSpan)
     }
+
+    /// The flags byte: codec and sync-group bit.
+    var flags: UInt8 { codec.rawValue | (continuesSyncGroup ? JournalFormat.continuesSyncGroupFlag : 0) }
 
     /// Checks every field against the format's bounds; `offset` locates the header in errors.
     func validate(at offset: Int) throws(FrameError) {

@@ -66,11 +66,21 @@ public final class JournalReader {
                 if let toSeq = filter.toSeq, scanned.firstSeq > toSeq { return summary }
                 if let until = filter.until, scanned.firstTimestamp > until { return summary }
                 var failure: (any Error)? = nil
-                try payloads.forEachRecord(in: scanned, dictionaryId: segment.header.dictionaryId) { seq, timestamp, record in
-                    guard !stop, failure == nil, matches(filter, seq: seq, timestamp: timestamp, record: record, payloads: payloads) else { return }
-                    let event = payloads.event(seq: seq, timestamp: timestamp, record: record)
-                    summary.deliveredCount += 1
-                    do { stop = try !body(event) } catch { failure = error }
+                let decoded = Result { () throws(JournalError) in
+                    try payloads.forEachRecord(in: scanned, dictionaryId: segment.header.dictionaryId) { seq, timestamp, record in
+                        guard !stop, failure == nil, matches(filter, seq: seq, timestamp: timestamp, record: record, payloads: payloads) else { return }
+                        let event = payloads.event(seq: seq, timestamp: timestamp, record: record)
+                        summary.deliveredCount += 1
+                        do { stop = try !body(event) } catch { failure = error }
+                    }
+                }
+                if case .failure(let error) = decoded {
+                    guard error.code == .corrupt else { throw error }
+                    // A frame whose CRC and chain hold but whose payload or records do not: damage,
+                    // reported like any other, and none of its events was delivered.
+                    summary.damage = JournalDamage(segment: segment.name, offset: scanned.fileOffset,
+                                                   seqRange: scanned.firstSeq...scanned.lastSeq, reason: error.message)
+                    return summary
                 }
                 if let failure { throw failure }
             case .damage(let damage):

@@ -6,7 +6,8 @@ import Glibc
 package enum JournalScanStep {
     /// A frame that passed CRC, seq, timestamp and chain checks (slices valid until `next()`).
     case frame(ScannedFrame, SegmentReader)
-    /// Damage; the scan continues with the next segment (without a link check).
+    /// Damage; the scan continues with the next segment, checking it from its own header
+    /// (without a link check).
     case damage(JournalDamage)
     /// No more frames.
     case end
@@ -29,11 +30,16 @@ package final class JournalScanner {
     /// Waiting at a last segment whose header is not written yet; cleared by `refresh`.
     private var isStalled = false
 
-    /// A scan of `directory` starting with the segment that holds `firstSeq` (frames before it
-    /// in that segment are still scanned, because the chain runs through them).
+    /// The seq the scan was asked to start at; frames before it may be skipped via the index.
+    private let startSeq: UInt64
+
+    /// A scan of `directory` starting with the segment that holds `firstSeq`, at the frame its
+    /// index names for that seq (or its first frame): the chain is checked from there on. A scan
+    /// from seq 1 also checks that the first segment begins the journal.
     package init(directory: String, io: FileIO, startingAtSeq firstSeq: UInt64 = 1) throws(JournalError) {
         self.directory = directory
         self.io = io
+        startSeq = firstSeq
         names = try SegmentDirectory.segmentNames(in: directory, io: io)
         index = names.lastIndex { (JournalFormat.firstSeq(ofSegmentFileName: $0) ?? 0) <= firstSeq } ?? 0
     }
@@ -67,16 +73,23 @@ package final class JournalScanner {
                         index += 1
                         link = nil
                     }
-                    return .damage(JournalDamage(segment: name, offset: error.offset ?? 0, seqRange: seq...seq, reason: error.message, isTornTail: torn))
+                    return .damage(JournalDamage(segment: name, offset: error.offset ?? 0, seqRange: seq...seq, reason: error.message,
+                                                 kind: torn ? .tornTail : .corruption))
                 }
                 current = reader
+                // The journal's first segment must begin it; checked when the read wants its start.
+                if link == nil, index == 0, reader.header.firstSeq == 1 || startSeq < reader.header.firstSeq,
+                   let damage = OpenCheck.firstSegmentDamage(name, reader.header) {
+                    return .damage(damage)
+                }
+                if link == nil, startSeq > reader.header.firstSeq { try skipAhead(reader) }
                 if let link {
                     guard reader.header.firstSeq == link.nextSeq, reader.header.previousChain == link.chain.value else {
                         self.link = nil
                         let reason = reader.header.firstSeq != link.nextSeq
                             ? "segment starts at seq \(reader.header.firstSeq) but the previous one ends before seq \(link.nextSeq) (segment missing or out of place)"
                             : "segment header's previous chain value does not match the end of the previous segment (segments edited or swapped)"
-                        return .damage(JournalDamage(segment: name, offset: 28, seqRange: reader.header.firstSeq...reader.header.firstSeq, reason: reason, isTornTail: false))
+                        return .damage(JournalDamage(segment: name, offset: 28, seqRange: reader.header.firstSeq...reader.header.firstSeq, reason: reason))
                     }
                 }
             }
@@ -101,10 +114,19 @@ package final class JournalScanner {
                 retriesLeft = JournalScanner.liveWriterRetries
                 isCurrentFinished = true
                 link = nil
-                if index + 1 >= names.count { damage.isTornTail = try reader.hasNoValidFrame(after: damage.offset) }
+                if index + 1 >= names.count, try reader.isTornTail(damage) { damage.kind = .tornTail }
                 return .damage(damage)
             }
         }
+    }
+
+    /// Starts `reader` at the index entry for `startSeq` rather than at its first frame, when
+    /// the segment has an index for this header (a wrong entry fails the chain check there).
+    private func skipAhead(_ reader: SegmentReader) throws(JournalError) {
+        guard case .found(let found) = try SegmentIndexFile.lookup(directory: directory, segmentName: reader.name, io: io),
+              found.belongs(to: reader.header), let entry = found.entry(forSeq: startSeq), entry.offset < reader.fileSize
+        else { return }
+        reader.resume(at: entry.offset, nextSeq: entry.firstSeq, chain: entry.chainBefore, lastTimestamp: entry.firstTimestamp)
     }
 
     /// For readers following a writer: looks again at the last segment's size and for new

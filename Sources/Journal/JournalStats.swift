@@ -43,8 +43,13 @@ public struct JournalStats: Sendable {
                 stats.uncompressedBytes += scanned.frame.header.uncompressedLength
                 stats.headSeq = scanned.lastSeq
                 stats.chain = segment.chain.value
-                try payloads.forEachRecord(in: scanned, dictionaryId: segment.header.dictionaryId) { _, _, record in
-                    stats.eventsByType[payloads.typeName(of: record), default: 0] += 1
+                do {
+                    try payloads.forEachRecord(in: scanned, dictionaryId: segment.header.dictionaryId) { _, _, record in
+                        stats.eventsByType[payloads.typeName(of: record), default: 0] += 1
+                    }
+                } catch where error.code == .corrupt {
+                    stats.damage = stats.damage ?? JournalDamage(segment: segment.name, offset: scanned.fileOffset,
+                                                                 seqRange: scanned.firstSeq...scanned.lastSeq, reason: error.message)
                 }
             case .damage(let damage):
                 stats.damage = stats.damage ?? damage

@@ -27,8 +27,9 @@ import Synchronization
 public final class JournalWriter: Sendable {
     /// The configuration the writer was opened with.
     public let configuration: JournalConfiguration
-    /// What recovery quarantined at open, if anything (also appended as `journal.recovered`).
-    public let recoveryReport: RecoveryReport?
+    /// What recovery quarantined at open, if anything (each also appended as a
+    /// `journal.recovered` event).
+    public let recoveryReports: [RecoveryReport]
 
     private let io: FileIO
     private let lockDescriptor: Int32
@@ -54,10 +55,12 @@ public final class JournalWriter: Sendable {
         }
         let lockDescriptor = try WriterLock.acquire(directory: directory, io: io)
         do throws(JournalError) {
-            let (tail, report) = try Recovery.run(directory: directory, io: io)
-            let writer = try JournalWriter(configuration: configuration, io: io, lock: lockDescriptor, tail: tail, report: report)
-            if let report {
-                _ = try writer.append([EventDraft(type: "journal.recovered", data: report.eventData)])
+            let (tail, reports) = try Recovery.run(directory: directory, io: io)
+            let writer = try JournalWriter(configuration: configuration, io: io, lock: lockDescriptor, tail: tail, reports: reports)
+            if !reports.isEmpty {
+                var events: [EventDraft] = []
+                for report in reports { events.append(try EventDraft(type: "journal.recovered", data: report.eventData)) }
+                _ = try writer.append(events)
             }
             return writer
         } catch {
@@ -66,11 +69,11 @@ public final class JournalWriter: Sendable {
         }
     }
 
-    private init(configuration: JournalConfiguration, io: FileIO, lock: Int32, tail: JournalTail?, report: RecoveryReport?) throws(JournalError) {
+    private init(configuration: JournalConfiguration, io: FileIO, lock: Int32, tail: JournalTail?, reports: [RecoveryReport]) throws(JournalError) {
         self.configuration = configuration
         self.io = io
         lockDescriptor = lock
-        recoveryReport = report
+        recoveryReports = reports
         sealer = Exclusive(FrameBuilder(tail: tail, segmentByteLimit: configuration.segmentByteLimit, clock: configuration.clock))
         output = Exclusive(try SegmentWriter(directory: configuration.directory, tail: tail, configuration: configuration, io: io))
         state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero, encoderCount: JournalWriter.encoderCount,
@@ -174,7 +177,13 @@ public final class JournalWriter: Sendable {
         var ownResult: AppendResult? = nil
         var group = update { s in nextGroupOrRelease(&s, committer: committer) }
         while !group.isEmpty {
-            var sealed = group.map { BuiltFrame(frame: sealer.value.seal($0.payload), batch: $0.batch) }[...]
+            // Frames written together (one write, one sync per segment) form one sync group, and
+            // so do frames written after unsynced ones (`.batch`, `.none`): a crash can tear them
+            // together, and recovery must know (flags bit 2).
+            let isUnsynced = output.value.hasUnsyncedBytes
+            var sealed = group.enumerated().map { position, encoded in
+                BuiltFrame(frame: sealer.value.seal(encoded.payload, continuesSyncGroup: position > 0 || isUnsynced), batch: encoded.batch)
+            }[...]
             while let run = JournalWriter.takeSegmentRun(&sealed) {
                 do {
                     try output.value.write(run.map(\.frame))

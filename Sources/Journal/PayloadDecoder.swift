@@ -11,8 +11,10 @@ package final class PayloadDecoder {
 
     /// Calls `body` with each record of `frame` and its absolute seq and timestamp.
     ///
-    /// Throws `.badPayload` / `.badRecord` if the payload does not inflate to the declared
-    /// length, or its records do not fill it exactly, or timestamps leave the header's span.
+    /// Throws `.corrupt` (naming the frame's offset and seqs) if the payload does not inflate to
+    /// the declared length, its records do not fill it exactly, a timestamp leaves the header's
+    /// span or a record breaks a content rule (`RecordContent`); then no record of the frame
+    /// has been passed to `body`.
     package func forEachRecord(
         in scanned: ScannedFrame, dictionaryId: UInt32,
         _ body: (_ seq: UInt64, _ timestamp: UInt64, _ record: RecordView) throws(JournalError) -> Void
@@ -39,19 +41,29 @@ package final class PayloadDecoder {
             }
             records = UnsafeRawBufferPointer(target)
         }
-        var cursor = ByteCursor(records)
-        var previousDelta: UInt64 = 0
-        for index in 0..<header.count {
-            let record: RecordView
-            do throws(FrameError) { record = try RecordCodec.decode(&cursor) } catch { throw damaged(error) }
-            guard record.timestampDelta >= previousDelta, record.timestampDelta <= header.timestampSpan else {
-                throw damaged(FrameError(.badRecord, at: cursor.offset, "record \(index + 1) has timestamp delta \(record.timestampDelta) outside the frame's span"))
+        // Every record is checked before any is handed out: a frame is one commit, and a reader
+        // never delivers part of a frame it would then report as damaged.
+        for isDelivering in [false, true] {
+            var cursor = ByteCursor(records)
+            var previousDelta: UInt64 = 0
+            for index in 0..<header.count {
+                let record: RecordView
+                do throws(FrameError) { record = try RecordCodec.decode(&cursor) } catch { throw damaged(error) }
+                if isDelivering {
+                    try body(scanned.firstSeq + UInt64(index), scanned.firstTimestamp + record.timestampDelta, record)
+                    continue
+                }
+                guard record.timestampDelta >= previousDelta, record.timestampDelta <= header.timestampSpan else {
+                    throw damaged(FrameError(.badRecord, at: cursor.offset, "record \(index + 1) has timestamp delta \(record.timestampDelta) outside the frame's span"))
+                }
+                previousDelta = record.timestampDelta
+                if let problem = RecordContent.problem(in: record) {
+                    throw damaged(FrameError(.badRecord, at: cursor.offset, "record \(index + 1) (seq \(scanned.firstSeq + UInt64(index))): \(problem)"))
+                }
             }
-            previousDelta = record.timestampDelta
-            try body(scanned.firstSeq + UInt64(index), scanned.firstTimestamp + record.timestampDelta, record)
-        }
-        guard cursor.remaining == 0 else {
-            throw damaged(FrameError(.badRecord, at: cursor.offset, "\(cursor.remaining) bytes left after the frame's \(header.count) records"))
+            guard cursor.remaining == 0 else {
+                throw damaged(FrameError(.badRecord, at: cursor.offset, "\(cursor.remaining) bytes left after the frame's \(header.count) records"))
+            }
         }
     }
 

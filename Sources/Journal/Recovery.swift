@@ -34,116 +34,67 @@ public struct RecoveryReport: Sendable, Equatable {
     }
 }
 
-/// Where a writer continues after recovery.
-package struct JournalTail {
-    /// The last segment's name and header.
-    package var segmentName: String
-    /// The last segment's header.
-    package var header: SegmentHeader
-    /// Offset after the last valid frame.
-    package var endOffset: Int
-    /// Current size of the segment file (preallocated zeros included).
-    package var fileSize: Int
-    /// Seq the next event gets.
-    package var nextSeq: UInt64
-    /// Chain value after the last frame.
-    package var chain: SHA256Digest
-    /// Timestamp of the last event.
-    package var lastTimestamp: UInt64
-    /// Whether the segment holds any frame.
-    package var hasFrames: Bool
-}
-
-/// Write-open recovery (DESIGN.md "Recovery on open"), run by `JournalWriter.open` under the lock.
+/// Write-open recovery (DESIGN.md "Recovery on open"), run by `JournalWriter.open` under the lock:
+/// carries out the repairs of `OpenCheck`'s verdict, or refuses with the damage it names.
 ///
-/// Checks every segment header, scans the last segment completely (CRC, chain, seqs), and:
-/// a torn tail → bytes moved to `quarantine/<segment>-<offset>.torn` (synced), segment truncated;
-/// damage anywhere else → `.corrupt` error naming segment, offset and seqs. Earlier segments'
-/// frames are not rescanned here (that is `verify`'s job; it would make every open read the
-/// whole journal), so corruption inside an older segment is found by `verify`, not by open.
+/// Every repair is made durable before the writer appends anything: quarantined bytes are
+/// synced before the segment is cut, the cut is synced, rebuilt indexes are replaced atomically.
 package enum Recovery {
     /// Recovers the journal in `directory`; returns where to continue (nil: no segments yet)
-    /// and what was quarantined, if anything.
-    package static func run(directory: String, io: FileIO) throws(JournalError) -> (tail: JournalTail?, report: RecoveryReport?) {
-        var names = try SegmentDirectory.segmentNames(in: directory, io: io)
-        var report: RecoveryReport? = nil
-        for name in names.dropLast() {
-            do {
-                _ = try SegmentReader(directory: directory, name: name, io: io)
-            } catch where error.code == .corrupt {
-                let seq = JournalFormat.firstSeq(ofSegmentFileName: name) ?? 0
-                throw JournalDamage(segment: name, offset: error.offset ?? 0, seqRange: seq...seq, reason: error.message, isTornTail: false)
-                    .openError(directory: directory)
-            }
-        }
-        while let last = names.last {
-            let reader: SegmentReader
-            do {
-                reader = try SegmentReader(directory: directory, name: last, io: io)
-            } catch where error.code == .corrupt {
-                // A crash while creating a segment leaves a short or zero header and no frames.
-                guard try !SegmentReader.fileHoldsValidFrame(directory: directory, name: last, io: io) else {
-                    let seq = JournalFormat.firstSeq(ofSegmentFileName: last) ?? 0
-                    throw JournalDamage(segment: last, offset: 0, seqRange: seq...seq, reason: error.message, isTornTail: false)
-                        .openError(directory: directory)
-                }
-                report = try quarantineWholeFile(directory: directory, name: last, reason: error.message, io: io)
-                names.removeLast()
-                continue
-            }
-            while true {
-                switch try reader.next() {
-                case .frame:
-                    continue
-                case .end(let offset):
-                    return (tail(reader, endOffset: offset), report)
-                case .damage(let damage):
-                    guard try reader.hasNoValidFrame(after: damage.offset) else {
-                        throw damage.openError(directory: directory)
-                    }
-                    report = try quarantineTail(directory: directory, reader: reader, damage: damage, io: io)
-                    try reader.refreshSize()
-                    return (tail(reader, endOffset: damage.offset), report)
+    /// and what was quarantined, if anything (one report per quarantined piece).
+    package static func run(directory: String, io: FileIO) throws(JournalError) -> (tail: JournalTail?, reports: [RecoveryReport]) {
+        switch try OpenCheck.verdict(directory: directory, io: io) {
+        case .refuses(let damage):
+            throw damage.openError(directory: directory)
+        case .opens(let tail, let repairs, _):
+            var reports: [RecoveryReport] = []
+            for repair in repairs {
+                switch repair {
+                case .quarantineTail(let damage):
+                    reports.append(try quarantineTail(directory: directory, damage: damage, io: io))
+                case .quarantineSegment(let name, let reason):
+                    reports.append(try quarantineWholeFile(directory: directory, name: name, reason: reason, io: io))
+                case .writeIndex(let segment, let index):
+                    try SegmentIndexFile.write(index, directory: directory, segmentName: segment, isDurable: true, io: io)
+                case .removeIndex(let segment):
+                    try SegmentIndexFile.remove(directory: directory, segmentName: segment, io: io)
                 }
             }
+            return (tail, reports)
         }
-        return (nil, report)
     }
 
-    private static func tail(_ reader: SegmentReader, endOffset: Int) -> JournalTail {
-        JournalTail(
-            segmentName: reader.name, header: reader.header, endOffset: endOffset, fileSize: reader.fileSize,
-            nextSeq: reader.nextSeq, chain: reader.chain.value, lastTimestamp: reader.lastTimestamp,
-            hasFrames: reader.nextSeq > reader.header.firstSeq
-        )
-    }
-
-    /// Copies the segment's bytes from the damage to the last non-zero byte into quarantine,
-    /// syncs that, then truncates the segment at the damage and syncs it.
-    private static func quarantineTail(directory: String, reader: SegmentReader, damage: JournalDamage, io: FileIO) throws(JournalError) -> RecoveryReport {
-        let fd = try io.open(reader.path, O_RDWR)
+    /// Copies the segment's bytes from the cut (the end of the last frame that verifies) to the
+    /// last non-zero byte into quarantine, syncs that, then truncates the segment at the cut and
+    /// syncs it.
+    private static func quarantineTail(directory: String, damage: JournalDamage, io: FileIO) throws(JournalError) -> RecoveryReport {
+        let path = directory + "/" + damage.segment
+        let fd = try io.open(path, O_RDWR)
         defer { io.close(fd) }
-        var bytes = [UInt8](repeating: 0, count: reader.fileSize - damage.offset)
-        let read = try io.read(fd, into: &bytes, at: damage.offset, path: reader.path)
+        let cut = damage.cutOffset
+        var bytes = [UInt8](repeating: 0, count: max(0, try io.size(fd, path: path) - cut))
+        let read = try io.read(fd, into: &bytes, at: cut, path: path)
         let used = bytes[..<read].lastIndex(where: { $0 != 0 }).map { $0 + 1 } ?? 0
-        let relative = try writeQuarantine(directory: directory, name: "\(reader.name)-\(damage.offset).torn", bytes: Array(bytes[..<used]), io: io)
-        try io.truncate(fd, to: damage.offset, path: reader.path)
-        try io.syncData(fd, path: reader.path)
-        return RecoveryReport(segment: reader.name, offset: damage.offset, bytes: used, quarantinedTo: relative, reason: damage.reason)
+        let relative = try writeQuarantine(directory: directory, name: "\(damage.segment)-\(cut).torn", bytes: Array(bytes[..<used]), io: io)
+        try io.truncate(fd, to: cut, path: path)
+        try io.syncData(fd, path: path)
+        let reason = damage.offset == cut ? damage.reason : "\(damage.reason) at byte \(damage.offset)"
+        return RecoveryReport(segment: damage.segment, offset: cut, bytes: used, quarantinedTo: relative, reason: reason)
     }
 
     /// Moves a segment whose header never became valid into quarantine.
     private static func quarantineWholeFile(directory: String, name: String, reason: String, io: FileIO) throws(JournalError) -> RecoveryReport {
         let path = directory + "/" + name
         let fd = try io.open(path, O_RDONLY)
+        defer { io.close(fd) }
         let size = try io.size(fd, path: path)
-        io.close(fd)
         let quarantine = directory + "/" + JournalFormat.quarantineFolder
         _ = try io.makeDirectory(quarantine)
         let relative = JournalFormat.quarantineFolder + "/" + uniqueName("\(name)-0.torn", in: quarantine, io: io)
         try io.rename(path, to: directory + "/" + relative)
         try io.syncDirectory(quarantine)
         try io.syncDirectory(directory)
+        try SegmentIndexFile.remove(directory: directory, segmentName: name, io: io)
         return RecoveryReport(segment: name, offset: 0, bytes: size, quarantinedTo: relative, reason: "segment header: " + reason)
     }
 

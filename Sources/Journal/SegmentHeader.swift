@@ -2,6 +2,8 @@ import Integrity
 
 /// The 64-byte header at the start of every segment (layout in JournalFormat.swift).
 public struct SegmentHeader: Equatable, Sendable {
+    /// The segment's format version: what its frame flags may hold (see COMPATIBILITY).
+    public var formatVersion: UInt16
     /// Preset dictionary the segment's deflated frames were primed with.
     public var dictionaryId: UInt32
     /// Seq of the segment's first event; also the number in its file name.
@@ -11,8 +13,10 @@ public struct SegmentHeader: Equatable, Sendable {
     /// The chain value that ended the previous segment (zero for the first one).
     public var previousChain: SHA256Digest
 
-    /// A header with the given fields.
-    public init(dictionaryId: UInt32, firstSeq: UInt64, baseTimestamp: UInt64, previousChain: SHA256Digest) {
+    /// A header with the given fields (the current format version unless given).
+    package init(formatVersion: UInt16 = JournalFormat.formatVersion, dictionaryId: UInt32, firstSeq: UInt64,
+                baseTimestamp: UInt64, previousChain: SHA256Digest) {
+        self.formatVersion = formatVersion
         self.dictionaryId = dictionaryId
         self.firstSeq = firstSeq
         self.baseTimestamp = baseTimestamp
@@ -23,7 +27,7 @@ public struct SegmentHeader: Equatable, Sendable {
     public func encoded() -> [UInt8] {
         var bytes = JournalFormat.segmentMagic
         bytes.reserveCapacity(JournalFormat.segmentHeaderLength)
-        bytes.appendLittleEndian(JournalFormat.formatVersion)
+        bytes.appendLittleEndian(formatVersion)
         bytes.appendLittleEndian(UInt16(JournalFormat.segmentHeaderLength))
         bytes.appendLittleEndian(dictionaryId)
         bytes.appendLittleEndian(firstSeq)
@@ -47,8 +51,8 @@ public struct SegmentHeader: Equatable, Sendable {
         }
         guard let version = cursor.readLittleEndian(UInt16.self),
               let length = cursor.readLittleEndian(UInt16.self) else { return nil }
-        guard version == JournalFormat.formatVersion else {
-            throw FrameError(.unsupportedVersion, at: start + 4, "segment format version \(version); this build reads version \(JournalFormat.formatVersion)")
+        guard (JournalFormat.oldestReadableVersion...JournalFormat.formatVersion).contains(version) else {
+            throw FrameError(.unsupportedVersion, at: start + 4, "segment format version \(version); this build reads versions \(JournalFormat.oldestReadableVersion)…\(JournalFormat.formatVersion)")
         }
         guard Int(length) == JournalFormat.segmentHeaderLength else {
             throw FrameError(.fieldOutOfBounds, at: start + 6, "segment header length \(length), expected \(JournalFormat.segmentHeaderLength)")
@@ -70,7 +74,7 @@ public struct SegmentHeader: Equatable, Sendable {
         }
         input = cursor
         return SegmentHeader(
-            dictionaryId: dictionaryId, firstSeq: firstSeq, baseTimestamp: base,
+            formatVersion: version, dictionaryId: dictionaryId, firstSeq: firstSeq, baseTimestamp: base,
             previousChain: SHA256Digest(bytes: chain)!
         )
     }

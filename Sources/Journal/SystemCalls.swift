@@ -30,6 +30,8 @@ public struct SystemCalls: Sendable {
     public var rename: @Sendable (_ from: String, _ to: String) -> Int32
     /// `mkdir(path, mode)`.
     public var mkdir: @Sendable (_ path: String, _ mode: mode_t) -> Int32
+    /// `unlink(path)`.
+    public var unlink: @Sendable (_ path: String) -> Int32
     /// File size of an open file (`fstat`), or −1.
     public var fileSize: @Sendable (_ fd: Int32) -> Int
     /// Names in a folder (without `.` and `..`), or nil with `errno` set.
@@ -47,6 +49,7 @@ public struct SystemCalls: Sendable {
         flock: { fd, operation in lockFile(fd, operation) },
         rename: { from, to in Glibc.rename(from, to) },
         mkdir: { path, mode in Glibc.mkdir(path, mode) },
+        unlink: { path in Glibc.unlink(path) },
         fileSize: { fd in
             var info = stat()
             return fstat(fd, &info) == 0 ? Int(info.st_size) : -1
@@ -191,6 +194,13 @@ package struct FileIO: Sendable {
     /// Renames `from` to `to`.
     package func rename(_ from: String, to: String) throws(JournalError) {
         guard retryingInterrupts({ calls.rename(from, to) }) == 0 else { throw FileIO.failure("rename to \(to)", path: from) }
+    }
+
+    /// Removes file `path`; returns false if it did not exist.
+    package func remove(_ path: String) throws(JournalError) -> Bool {
+        if retryingInterrupts({ calls.unlink(path) }) == 0 { return true }
+        if errno == ENOENT { return false }
+        throw FileIO.failure("unlink", path: path)
     }
 
     /// Creates folder `path` unless it exists; returns whether it was created.

@@ -27,10 +27,10 @@ struct VerifyCommand: Command {
         for damage in report.damages { io.print("damage: \(damage)") }
         let totals = "\(report.segmentCount) segment(s), \(report.frameCount) valid frame(s), \(report.eventCount) event(s), head seq \(report.headSeq)"
         if report.isIntact {
-            io.print("intact: \(totals), chain \(report.chain.hex)\(isDeep ? " (deep)" : "")")
+            io.print("intact: \(totals), chain \(report.chain.hex)\(isDeep ? " (deep)" : ""); \(report.writeOpen)")
             return .success
         }
-        io.print("damaged: \(report.damages.count) problem(s); \(totals)")
+        io.print("damaged: \(report.damages.count) problem(s); \(totals); \(report.writeOpen)")
         return .checkFailed
     }
 }

@@ -126,7 +126,7 @@ import Testing
 
     @Test(arguments: [
         ([UInt8]([0xF4, 1]), FrameError.Code.badMagic),
-        ([0xF5, 0x04], .badFlags),
+        ([0xF5, 0x08], .badFlags),
         ([0xF5, 0x03], .badFlags),
         ([0xF5, 1, 0x84, 0x00], .malformedVarint),
         ([0xF5, 1] + [UInt8](repeating: 0xFF, count: 10) + [0x01], .malformedVarint),

@@ -29,7 +29,7 @@ import Testing
         var payloads = [EncodedPayload?](repeating: nil, count: batches.count)
         for index in batches.indices.reversed() { payloads[index] = encoders[index % 2].encode([batches[index]]) }
         let sealer = FrameBuilder(tail: nil, segmentByteLimit: 1 << 20, clock: clock)
-        let sealed = payloads.map { sealer.seal($0!) }
+        let sealed = payloads.map { sealer.seal($0!, continuesSyncGroup: false) }
 
         #expect(sealed.map(\.bytes) == expected.map(\.bytes))
         #expect(sealed.map(\.seqs) == expected.map(\.seqs))

@@ -34,7 +34,8 @@ import Testing
     @Test func everyFieldIsChecked() {
         let cases: [([UInt8], FrameError.Code)] = [
             (SegmentHeaderTests.withField(at: 0, UInt32(0x3249_444D)), .badMagic),
-            (SegmentHeaderTests.withField(at: 4, UInt16(2)), .unsupportedVersion),
+            (SegmentHeaderTests.withField(at: 4, UInt16(3)), .unsupportedVersion),
+            (SegmentHeaderTests.withField(at: 4, UInt16(0)), .unsupportedVersion),
             (SegmentHeaderTests.withField(at: 6, UInt16(65)), .fieldOutOfBounds),
             (SegmentHeaderTests.withField(at: 8, UInt32(99)), .unsupportedVersion),
             (SegmentHeaderTests.withField(at: 12, UInt64(0)), .fieldOutOfBounds),
