@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "Integrity", dependencies: ["CZlib"]),
         .target(name: "Journal", dependencies: ["Integrity", "CZlib"]),
         .target(name: "Imaging", dependencies: ["CZlib"]),
-        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity"]),
+        .target(name: "MobiusBench", dependencies: ["Journal", "Imaging"]),
+        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "MobiusBench"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
@@ -30,6 +31,7 @@ let package = Package(
             dependencies: ["Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging"]),
         .testTarget(name: "MobiusCLITests", dependencies: ["MobiusCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
