@@ -32,7 +32,12 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging"]),
-        .testTarget(name: "MobiusCLITests", dependencies: ["MobiusCLI", "TestSupport"]),
+        .testTarget(
+            name: "MobiusCLITests",
+            dependencies: ["MobiusCLI", "Journal", "TestSupport"],
+            // Read through #filePath, so that RECORD_GOLDEN=1 can write them where they are committed.
+            exclude: ["Golden"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,62 +2,92 @@ import MobiusBench
 
 /// `mobius-dhash bench journal|index`: benchmarks that print figures, never pass or fail.
 ///
-/// `bench journal` measures the journal on this machine's disk and prints a table with the ratios
-/// to the targets (`--json`: one JSON object instead). It runs in a scratch folder inside
-/// `--data DIR` (same disk as the real journal), removed afterwards. `--emit-stream N` instead
-/// prints the benchmark's N-event stream as JSON Lines, so `tools/bench-journal` can insert the
-/// very same events into SQLite.
-///
-/// `bench index [--entries N] [--queries N] [--seed S]` measures nearest-match search over a
-/// library of seeded random hashes (`IndexBenchmark`).
-struct BenchCommand: Command {
-    static let name = "bench"
-    static let summary = "bench journal [--events N] [--quick] [--json] [--emit-stream N] | bench index [--entries N]"
+/// The measurements live in the `MobiusBench` target; these commands only parse and print.
+/// A later `bench json` joins as one more node in `node`.
+enum BenchCommand {
+    /// The `bench` group and its subcommands.
+    static let node = CommandNode.group(
+        CommandSpec(
+            "bench", summary: "benchmarks that print figures on this machine, never pass or fail",
+            exits: [.checkFailed: "not used by the benchmarks"]),
+        [.command(BenchJournalCommand.self), .command(BenchIndexCommand.self)])
+}
 
-    /// What `bench index` was asked for; nil for `bench journal`.
-    let index: (entries: Int, queries: Int, seed: UInt64)?
-    let location: JournalLocation
+/// `mobius-dhash bench journal`: measures the journal on the data folder's disk and prints a
+/// table with the ratios to the targets (`--json`: one JSON object instead).
+///
+/// It runs in a scratch folder inside `--data DIR` (same disk as the real journal), removed
+/// afterwards. `--emit-stream N` instead prints the benchmark's N-event stream as JSON Lines, so
+/// `tools/bench-journal` can insert the very same events into SQLite.
+struct BenchJournalCommand: Command {
+    static let events = Option.integer("--events", in: 1_000...100_000_000, help: "events appended in full batches (the plan's other sizes stay)")
+    static let quick = Flag("--quick", help: "a smaller plan, for a smoke run of a few seconds")
+    static let asJSON = Flag("--json", help: "print one JSON object instead of the table (tools/bench-journal reads it)")
+    static let emitStream = Option.integer("--emit-stream", in: 1...100_000_000, help: "print the benchmark's first N events as JSON Lines instead, and measure nothing")
+
+    static let spec = CommandSpec(
+        "journal", summary: "durable appends, group commit, batches, replay and compression on this disk",
+        discussion: [
+            "Runs in a scratch folder .bench-journal-<pid> inside the data folder, on the same disk as the real journal, and removes it afterwards. Ratios to SQLite need SQLite measured in the same run: tools/bench-journal does both.",
+        ],
+        arguments: [events, quick, asJSON, emitStream] + DataFolder.arguments,
+        exits: [.checkFailed: "not used by the benchmarks", .usageOrUnreadable: "the scratch folder could not be written"])
+
+    /// Where the scratch folder goes (`--data`).
+    let data: DataFolder
+    /// The sizes to run.
     let plan: JournalBenchmark.Plan
-    let json: Bool
+    /// Print JSON instead of the table.
+    let isJSON: Bool
+    /// Print this many stream events instead of measuring; nil measures.
     let emitCount: Int?
 
-    init(arguments: inout ArgumentList) throws(UsageError) {
-        let entries = try arguments.integer("--entries", in: 1...100_000_000)
-        let queries = try arguments.integer("--queries", in: 1...1_000_000)
-        let seed = try arguments.integer("--seed", in: 0...Int.max)
-        location = try JournalLocation(arguments: &arguments)
-        let quick = arguments.flag("--quick")
-        json = arguments.flag("--json")
-        emitCount = try arguments.integer("--emit-stream", in: 1...100_000_000)
-        let events = try arguments.integer("--events", in: 1_000...100_000_000)
-        let words = try arguments.remainingPositionals()
-        switch words {
-        case ["index"]:
-            index = (entries ?? 1_000_000, queries ?? 200, UInt64(seed ?? 1))
-        case ["journal"]:
-            guard entries == nil, queries == nil, seed == nil else {
-                throw UsageError("--entries, --queries and --seed belong to 'bench index'")
-            }
-            index = nil
-        default:
-            throw UsageError("usage: mobius-dhash bench journal [--events N] [--quick] [--json] [--emit-stream N] | bench index [--entries N] [--queries N] [--seed S]")
-        }
-        var plan = quick ? JournalBenchmark.Plan.quick : JournalBenchmark.Plan()
-        if let events { plan.batches = max(1, events / plan.batchSize) }
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        var plan = arguments.isSet(Self.quick) ? JournalBenchmark.Plan.quick : JournalBenchmark.Plan()
+        if let events = arguments.value(of: Self.events) { plan.batches = max(1, events / plan.batchSize) }
         self.plan = plan
+        isJSON = arguments.isSet(Self.asJSON)
+        emitCount = arguments.value(of: Self.emitStream)
     }
 
-    func run(_ io: CommandIO) throws -> ExitStatus {
-        if let index {
-            IndexBenchmark.run(entries: index.entries, queries: index.queries, seed: index.seed, printLine: io.print)
-            return .success
-        }
+    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
         if let emitCount {
             JournalBenchmark.emitStream(count: emitCount, printLine: io.print)
             return .success
         }
-        let bench = try JournalBenchmark.run(inDataFolder: location.dataDirectory, plan: plan)
-        json ? bench.printJSON(io.print) : bench.printTable(io.print)
+        try data.refuseFilesInPlaceOfFolders()
+        let bench = try CommandFailure.catching(as: .unreadableInput) { try JournalBenchmark.run(inDataFolder: data.path, plan: plan) }
+        isJSON ? bench.printJSON(io.print) : bench.printTable(io.print)
+        return .success
+    }
+}
+
+/// `mobius-dhash bench index`: nearest-match search over a library of seeded random hashes
+/// (`IndexBenchmark`). Takes no `--data`: it touches no files.
+struct BenchIndexCommand: Command {
+    static let entries = Option.integer("--entries", in: 1...100_000_000, default: 1_000_000, help: "hashes in the library")
+    static let queries = Option.integer("--queries", in: 1...1_000_000, default: 200, help: "queries of each kind")
+    static let seed = Option.integer("--seed", value: "S", in: 0...Int.max, default: 1, help: "the random seed; the same seed gives the same library and queries")
+
+    static let spec = CommandSpec(
+        "index", summary: "nearest-match search over a seeded library of random hashes",
+        discussion: [
+            "Times nearest, 10 nearest and within-distance-10 queries over random and clustered query sets, then checks a sample of the answers against a brute-force scan.",
+        ],
+        arguments: [entries, queries, seed],
+        exits: [.checkFailed: "not used by the benchmarks"])
+
+    let entries: Int, queries: Int, seed: UInt64
+
+    init(_ arguments: ParsedArguments) {
+        entries = arguments[Self.entries]
+        queries = arguments[Self.queries]
+        seed = UInt64(arguments[Self.seed])
+    }
+
+    func run(_ io: CommandIO) -> ExitStatus {
+        IndexBenchmark.run(entries: entries, queries: queries, seed: seed, printLine: io.print)
         return .success
     }
 }

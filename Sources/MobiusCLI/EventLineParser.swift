@@ -86,13 +86,13 @@ struct EventLineParser {
                 }
                 version = number
             default:
-                return .failure(Problem(message: "unknown key \"\(key)\" (allowed: type, data, requestId, v)"))
+                return .failure(Problem(message: "unknown key \"\(Echoed(key))\" (allowed: type, data, requestId, v)"))
             }
         }
         guard let type else { return .failure(Problem(message: "missing \"type\"")) }
         guard let data else { return .failure(Problem(message: "missing \"data\"")) }
         do {
-            return .success(try EventDraft(type: type, version: version, requestId: requestId, data: data))
+            return .success(try EventDraft.echoingType(type, version: version, requestId: requestId, data: data))
         } catch {
             return .failure(Problem(message: error.message))
         }
