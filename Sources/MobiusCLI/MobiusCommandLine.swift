@@ -19,11 +19,13 @@ public enum MobiusCommandLine {
 
     /// Runs the process's own command line and returns its exit status.
     ///
+    /// First of all it makes sure descriptors 0, 1 and 2 are open (see `StandardDescriptors`).
     /// Called from the executable's top-level code, so it runs on the main actor: blocking
     /// commands block the main thread, never a thread of the cooperative pool, and async commands
     /// are awaited, leaving the main actor free while they suspend.
     @MainActor
     public static func main() async -> ExitStatus {
+        guard StandardDescriptors.ensureOpen() else { return .usageOrUnreadable }
         return await run(CommandWord.processArguments(), io: .standard)
     }
 

@@ -135,10 +135,9 @@ import TestSupport
         defer { folder.remove() }
         let path = folder.appending("image.pgm")
         try Data(pgm(width: 12, height: 9, seed: 6)).write(to: URL(fileURLWithPath: path))
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mobius-dhash")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the mobius-dhash product first (swift build --build-tests builds it)")
+        try BuiltBinary.require()
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = URL(fileURLWithPath: BuiltBinary.path)
         process.arguments = ["hash", path]
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
         let errors = Pipe()
