@@ -30,6 +30,23 @@ import TestSupport
         #expect(inspect.output.split(separator: "\n").map { $0.prefix(9) } == [#"{"seq":4,"#, #"{"seq":5,"#, #"{"seq":6,"#, #"{"seq":7,"#])
     }
 
+    /// The longest line `--stdin` accepts, 16 MiB without its newline, is appended whole, in
+    /// pipe-sized chunks; one byte more is refused and the next line still appended.
+    @Test func aSixteenMebibyteLineIsAppendedAndOneByteMoreIsNot() async throws {
+        let root = try TemporaryDirectory("cli-long-line")
+        defer { root.remove() }
+        let head = #"{"type":"big","data":{"x":""#, tail = #""}}"#
+        let limit = EventLineParser.maxLineLength
+        let longest = head + String(repeating: "a", count: limit - head.utf8.count - tail.utf8.count) + tail
+        let input = Array((longest + "\n" + head + "a" + String(longest.dropFirst(head.count)) + "\n" + #"{"type":"after","data":{}}"# + "\n").utf8)
+        let chunks = stride(from: 0, to: input.count, by: 65_536).map { String(decoding: input[$0..<min($0 + 65_536, input.count)], as: UTF8.self) }
+        let run = await CommandRun(["append", "--data", root.path, "--stdin", "--durability", "none"], input: chunks)
+        #expect(run.output.split(separator: "\n") == ["1", "2"])
+        #expect(run.errors == "mobius-dhash append: line 2: the line is longer than 16777216 bytes (16 MiB); split the event's data\n")
+        let stats = await CommandRun(["stats", "--data", root.path, "--json"])
+        #expect(stats.output.hasPrefix(#"{"eventsByType":{"after":1,"big":1}"#))
+    }
+
     @Test func aDataFolderThatIsAFileIsNamedAsOne() async throws {
         let root = try TemporaryDirectory("cli-files")
         defer { root.remove() }
@@ -48,5 +65,20 @@ import TestSupport
         let missing = await CommandRun(["append", "--type", "t", "--payload", "{}", "--data", root.appending("nowhere")])
         #expect(missing.status == .usageOrUnreadable)
         #expect(missing.errors == "mobius-dhash append: there is no folder \(root.path)/nowhere; create it, or pass --data DIR, the folder holding journal/\n")
+    }
+
+    @Test func lineErrorsCarryTheCommandAndStayOneLineEach() async throws {
+        let root = try TemporaryDirectory("cli-lines")
+        defer { root.remove() }
+        let input = #"{"type":"ok","data":{}}"# + "\n" + #"{"type":"x","data":{},"bad\u001b[2Jkey":1}"# + "\n"
+            + #"{"type":"a","type":"b","data":{}}"# + "\n" + "{\"type\":\"\(String(repeating: "y", count: 300)) z\",\"data\":{}}\n"
+        let run = await CommandRun(["append", "--data", root.path, "--stdin"], input: [input])
+        #expect(run.status == .checkFailed)
+        #expect(run.output == "1\n")
+        let lines = run.errors.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 4 && lines[3].isEmpty)
+        #expect(lines[0] == #"mobius-dhash append: line 2: unknown key "bad\u001b[2Jkey" (allowed: type, data, requestId, v)"#)
+        #expect(lines[1] == #"mobius-dhash append: line 3: "type" is given twice; give each key once"#)
+        #expect(lines[2].hasPrefix("mobius-dhash append: line 4: event type '" + String(repeating: "y", count: 200) + "…'"))
     }
 }
