@@ -67,7 +67,7 @@ struct HashCommand: Command {
                 io.print(isJSON ? Self.jsonLine(fingerprint, file: files[index]) : EscapedFileName(files[index]).line(hex: fingerprint.hash.hex))
             case .failure(let failure):
                 hasFailed = true
-                io.printError("mobius-dhash hash: \(failure)")
+                io.printError("\(failure)", commandPath: [Self.spec.name])
             }
         }
         return hasFailed ? .usageOrUnreadable : .success

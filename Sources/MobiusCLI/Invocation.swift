@@ -27,7 +27,8 @@ package enum Invocation: Sendable {
                 return
             }
             let word = words[index].text
-            if word == "--help" || word == "-h" {
+            // Help wins over a misplaced option: `bench --quick --help` shows bench's help.
+            if word.hasPrefix("-"), words[index...].prefix(while: { $0.text != "--" }).contains(where: { $0.text == "--help" || $0.text == "-h" }) {
                 self = .help(HelpText.render(node, path: path))
                 return
             }

@@ -101,6 +101,9 @@ import TestSupport
         let (failed, _, errors) = await run(["hash", folder.appending("missing\nfile.pgm")])
         #expect(failed == MobiusCLI.ExitStatus.usageOrUnreadable)
         #expect(errors == ["mobius-dhash hash: \(folder.path)/missing\\nfile.pgm: cannot open: No such file or directory"])
+        // Other control characters cannot reach the terminal raw either.
+        let (_, _, escaped) = await run(["hash", folder.appending("tab\tand\u{1B}[2J.pgm")])
+        #expect(escaped == ["mobius-dhash hash: \(folder.path)/tab\\tand\\u001b[2J.pgm: cannot open: No such file or directory"])
     }
 
     /// Reading stops once the image is complete: a pipe still open after a whole image (endless

@@ -161,3 +161,60 @@ import Testing
         #expect(fileFailure.message == "argument 3 ('bad\u{FFFD}\\nname.png') is not valid UTF-8; rename the file, or pass its contents on standard input as '-'")
     }
 }
+
+/// The tree itself, on a made-up one shaped like the commands to come: groups within groups
+/// (`snapshot create|list`, `migrate status|up|down`).
+@Suite struct CommandTreeTests {
+    struct Leaf: Command {
+        static let dryRun = Flag("--dry-run", help: "say what would happen")
+        static let spec = CommandSpec("up", summary: "apply pending migrations", arguments: [dryRun])
+        let isDryRun: Bool
+        init(_ arguments: ParsedArguments) { isDryRun = arguments.isSet(Self.dryRun) }
+        func run(_ io: CommandIO) -> MobiusCLI.ExitStatus { isDryRun ? .success : .checkFailed }
+    }
+
+    struct Status: Command {
+        static let spec = CommandSpec("status", summary: "show the schema version")
+        init(_ arguments: ParsedArguments) {}
+        func run(_ io: CommandIO) -> MobiusCLI.ExitStatus { .success }
+    }
+
+    static let root = CommandNode.group(CommandSpec("mobius-dhash", summary: "a test tree"), [
+        .group(CommandSpec("admin", summary: "administration"), [
+            .group(CommandSpec("migrate", summary: "schema migrations"), [.command(Status.self), .command(Leaf.self)]),
+        ]),
+    ])
+
+    @Test func nestedGroupsResolveToTheirCommands() {
+        guard case .run(let path, let runnable) = Invocation(parsing: ["admin", "migrate", "up", "--dry-run"], root: Self.root) else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(path == ["admin", "migrate", "up"])
+        #expect((runnable.command as? Leaf)?.isDryRun == true)
+        #expect(Self.root.runnableCommands.map { $0.path } == [["admin", "migrate", "status"], ["admin", "migrate", "up"]])
+    }
+
+    @Test func aGroupSaysWhatItNeedsAndShowsItsHelp() {
+        guard case .failure(let path, let failure) = Invocation(parsing: ["admin", "migrate"], root: Self.root) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(path == ["admin", "migrate"])
+        #expect(failure.line(commandPath: path) == "mobius-dhash admin migrate: needs a subcommand: status or up (see 'mobius-dhash help admin migrate')")
+        guard case .help(let text) = Invocation(parsing: ["admin", "migrate", "--dry-run", "--help"], root: Self.root) else {
+            Issue.record("no help")
+            return
+        }
+        #expect(text.contains("usage: mobius-dhash admin migrate SUBCOMMAND [options]"))
+        #expect(text.contains("\n  status      show the schema version\n"))
+        #expect(text.contains("Run 'mobius-dhash help admin migrate SUBCOMMAND' for a subcommand's arguments."))
+    }
+
+    @Test func failuresMapToTheDocumentedExitStatuses() {
+        #expect(CommandFailure(.usage, "x").exitStatus.rawValue == 2)
+        #expect(CommandFailure(.unreadableInput, "x").exitStatus.rawValue == 2)
+        #expect(CommandFailure(.checkFailed, "x").exitStatus.rawValue == 1)
+        #expect(CommandFailure(.unreadableInput, "x").line(commandPath: ["verify"]) == "mobius-dhash verify: x", "only usage errors point at help")
+    }
+}
