@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "Integrity", dependencies: ["CZlib"]),
         .target(name: "Journal", dependencies: ["Integrity", "CZlib"]),
         .target(name: "Imaging", dependencies: ["CZlib"]),
-        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity"]),
+        .target(name: "MobiusBench", dependencies: ["Journal", "Imaging"]),
+        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "MobiusBench"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
@@ -30,7 +31,13 @@ let package = Package(
             dependencies: ["Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MobiusCLITests", dependencies: ["MobiusCLI", "TestSupport"]),
+        .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging"]),
+        .testTarget(
+            name: "MobiusCLITests",
+            dependencies: ["MobiusCLI", "Journal", "TestSupport"],
+            // Read through #filePath, so that RECORD_GOLDEN=1 can write them where they are committed.
+            exclude: ["Golden"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

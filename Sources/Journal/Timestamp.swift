@@ -14,11 +14,120 @@ public enum Timestamp {
     }
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fraction]]` with `Z` or `±HH:MM` (no zone = UTC).
-    /// Returns µs since the epoch, or nil if the text is not such a time (or is before 1970).
+    /// Returns µs since the epoch, or nil if the text is not such a time (see `microseconds(parsing:)`).
     public static func parse(_ text: String) -> UInt64? {
-        let bytes = Array(text.utf8)
+        try? microseconds(parsing: text)
+    }
+
+    /// µs since the epoch of `YYYY-MM-DD` or `YYYY-MM-DD(T| )HH:MM[:SS[.fraction]][Z|±HH:MM]`
+    /// (no zone = UTC; `t` and `z` may be lower case); throws `ParseError` saying what is wrong.
+    ///
+    /// Only real times are accepted: the day must exist in its month (`2026-02-30` and
+    /// `2026-04-31` do not; 29 February only in Gregorian leap years), hours are 00–23 (write
+    /// `24:00` as the next day's `00:00`), minutes 00–59, seconds 00–59. A leap second, `:60`, is
+    /// accepted only where one can occur, as the last second of a UTC day (`23:59:60Z`, or
+    /// `00:59:60+01:00`), and is read as `23:59:59.999999Z`, the last µs of that day: journal
+    /// times are POSIX times, which have no leap seconds, so nothing in a journal is ever stamped
+    /// inside one. No table of the leap seconds actually inserted is consulted. Fraction digits
+    /// past the sixth are dropped. Times before 1970-01-01T00:00:00Z are refused.
+    public static func microseconds(parsing text: String) throws(ParseError) -> UInt64 {
+        var scanner = Scanner(bytes: Array(text.utf8))
+        guard let year = scanner.number(4), scanner.take("-"), let month = scanner.number(2), scanner.take("-"),
+              let day = scanner.number(2) else { throw ParseError(.syntax) }
+        guard (1...12).contains(month) else { throw ParseError(.noSuchDate, "month \(month) does not exist") }
+        let monthLength = daysIn(month: month, year: year)
+        guard (1...monthLength).contains(day) else {
+            throw ParseError(.noSuchDate, day == 0 ? "day 00 does not exist" : "\(monthNames[month - 1]) \(year) has \(monthLength) days")
+        }
+        var hour = 0, minute = 0, second = 0, micros = 0, offsetMinutes = 0
+        if scanner.take("T") || scanner.take("t") || scanner.take(" ") {
+            guard let h = scanner.number(2), scanner.take(":"), let m = scanner.number(2) else { throw ParseError(.syntax) }
+            guard h < 24 else { throw ParseError(.noSuchTime, "hour \(h) does not exist; write 24:00 as the next day's 00:00") }
+            guard m < 60 else { throw ParseError(.noSuchTime, "minute \(m) does not exist") }
+            hour = h
+            minute = m
+            if scanner.take(":") {
+                guard let s = scanner.number(2) else { throw ParseError(.syntax) }
+                guard s <= 60 else { throw ParseError(.noSuchTime, "second \(s) does not exist") }
+                second = s
+                if scanner.take(".") {
+                    guard let fraction = scanner.fractionMicroseconds() else { throw ParseError(.syntax) }
+                    micros = fraction
+                }
+            }
+            if scanner.take("Z") || scanner.take("z") {
+            } else if let sign = scanner.sign() {
+                guard let oh = scanner.number(2), scanner.take(":"), let om = scanner.number(2) else { throw ParseError(.syntax) }
+                guard oh < 24, om < 60 else { throw ParseError(.noSuchTime, "a UTC offset has hours 00–23 and minutes 00–59") }
+                offsetMinutes = sign * (oh * 60 + om)
+            }
+        }
+        guard scanner.isAtEnd else { throw ParseError(.syntax) }
+        if second == 60 {
+            // The minute of the day in UTC must be 23:59, the only place a leap second goes.
+            guard ((hour * 60 + minute - offsetMinutes) % 1440 + 1440) % 1440 == 1439 else {
+                throw ParseError(.noSuchTime, "second 60 (a leap second) exists only as 23:59:60 UTC")
+            }
+            second = 59
+            micros = 999_999
+        }
+        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let total = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
+        guard total >= 0 else { throw ParseError(.beforeEpoch) }
+        return UInt64(total) * 1_000_000 + UInt64(micros)
+    }
+
+    /// Why a text is not a journal time.
+    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What kind of mistake.
+        public enum Code: Sendable, Equatable {
+            /// Not of the accepted form at all.
+            case syntax
+            /// A month or day that does not exist (`2026-02-30`).
+            case noSuchDate
+            /// An hour, minute, second or offset that does not exist (`24:00`, `10:60`).
+            case noSuchTime
+            /// Before 1970-01-01T00:00:00Z, where journal time begins.
+            case beforeEpoch
+        }
+
+        /// What kind of mistake.
+        public var code: Code
+        /// The specifics, e.g. `February 2026 has 28 days`.
+        public var description: String
+
+        init(_ code: Code, _ description: String? = nil) {
+            self.code = code
+            let standard = switch code {
+            case .syntax: "not of the form YYYY-MM-DD[THH:MM[:SS[.fraction]]][Z|±HH:MM]"
+            case .beforeEpoch: "it is before 1970-01-01T00:00:00Z, where journal time begins"
+            case .noSuchDate, .noSuchTime: "no such time"
+            }
+            self.description = description ?? standard
+        }
+    }
+
+    private static let monthNames = ["January", "February", "March", "April", "May", "June", "July",
+                                     "August", "September", "October", "November", "December"]
+
+    /// The number of days in `month` (1–12) of a proleptic Gregorian `year`.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Reads the fixed-width fields of a time, byte by byte.
+    private struct Scanner {
+        let bytes: [UInt8]
         var index = 0
-        func number(_ digits: Int) -> Int? {
+
+        var isAtEnd: Bool { index == bytes.count }
+
+        /// Exactly `digits` decimal digits as a number.
+        mutating func number(_ digits: Int) -> Int? {
             guard index + digits <= bytes.count else { return nil }
             var value = 0
             for byte in bytes[index..<(index + digits)] {
@@ -28,43 +137,32 @@ public enum Timestamp {
             index += digits
             return value
         }
-        func take(_ character: Character) -> Bool {
+
+        /// One or more digits after a decimal point, as µs (digits past the sixth dropped).
+        mutating func fractionMicroseconds() -> Int? {
+            var micros = 0, scale = 100_000, digits = 0
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                micros += Int(bytes[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+                digits += 1
+            }
+            return digits > 0 ? micros : nil
+        }
+
+        /// Consumes `character` if it is next.
+        mutating func take(_ character: Character) -> Bool {
             guard index < bytes.count, bytes[index] == character.asciiValue! else { return false }
             index += 1
             return true
         }
-        guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var hour = 0, minute = 0, second = 0, micros = 0, offsetSeconds = 0
-        if take("T") || take(" ") {
-            guard let h = number(2), take(":"), let m = number(2), h < 24, m < 60 else { return nil }
-            hour = h; minute = m
-            if take(":") {
-                guard let s = number(2), s < 61 else { return nil }
-                second = s
-                if take(".") {
-                    var scale = 100_000
-                    var digits = 0
-                    while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-                        micros += Int(bytes[index] - 0x30) * scale
-                        scale /= 10; index += 1; digits += 1
-                    }
-                    guard digits > 0 else { return nil }
-                }
-            }
-            if take("Z") || take("z") {
-            } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                let sign = bytes[index] == UInt8(ascii: "+") ? 1 : -1
-                index += 1
-                guard let oh = number(2), take(":"), let om = number(2), oh < 24, om < 60 else { return nil }
-                offsetSeconds = sign * (oh * 3600 + om * 60)
-            }
+
+        /// +1 or -1 for a `+` or `-` that is next (consumed), nil otherwise.
+        mutating func sign() -> Int? {
+            if take("+") { return 1 }
+            if take("-") { return -1 }
+            return nil
         }
-        guard index == bytes.count else { return nil }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
-        let total = (days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds))
-        guard total >= 0 else { return nil }
-        return UInt64(total) * 1_000_000 + UInt64(micros)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).

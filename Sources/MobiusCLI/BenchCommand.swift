@@ -1,141 +1,93 @@
-import Foundation
-import Journal
+import MobiusBench
 
 /// `mobius-dhash bench journal|index`: benchmarks that print figures, never pass or fail.
 ///
-/// `bench journal` measures the journal on this machine's disk and prints a table with the ratios
-/// to the issue's targets (`--json`: one JSON object instead). It runs in a scratch folder inside
-/// `--data DIR` (same disk as the real journal), removed afterwards. `--emit-stream N` instead
-/// prints the benchmark's N-event stream as JSON Lines, so `tools/bench-journal` can insert the
-/// very same events into SQLite.
-///
-/// `bench index [--entries N] [--queries N] [--seed S]` measures nearest-match search over a
-/// library of seeded random hashes (`IndexBenchmark`).
-struct BenchCommand: Command {
-    static let name = "bench"
-    static let summary = "bench journal [--events N] [--quick] [--json] [--emit-stream N] | bench index [--entries N]"
+/// The measurements live in the `MobiusBench` target; these commands only parse and print.
+/// A later `bench json` joins as one more node in `node`.
+enum BenchCommand {
+    /// The `bench` group and its subcommands.
+    static let node = CommandNode.group(
+        CommandSpec(
+            "bench", summary: "benchmarks that print figures on this machine, never pass or fail",
+            exits: [.checkFailed: "not used by the benchmarks"]),
+        [.command(BenchJournalCommand.self), .command(BenchIndexCommand.self)])
+}
 
-    /// What `bench index` was asked for; nil for `bench journal`.
-    let index: (entries: Int, queries: Int, seed: UInt64)?
-    let location: JournalLocation
+/// `mobius-dhash bench journal`: measures the journal on the data folder's disk and prints a
+/// table with the ratios to the issue's targets (`--json`: one JSON object instead).
+///
+/// It runs in a scratch folder inside `--data DIR` (same disk as the real journal), removed
+/// afterwards. `--emit-stream N` instead prints the benchmark's N-event stream as JSON Lines, so
+/// `tools/bench-journal` can insert the very same events into SQLite.
+struct BenchJournalCommand: Command {
+    static let events = Option.integer("--events", in: 1_000...100_000_000, help: "events appended in full batches (the plan's other sizes stay)")
+    static let quick = Flag("--quick", help: "a smaller plan, for a smoke run of a few seconds")
+    static let asJSON = Flag("--json", help: "print one JSON object instead of the table (tools/bench-journal reads it)")
+    static let emitStream = Option.integer("--emit-stream", in: 1...100_000_000, help: "print the benchmark's first N events as JSON Lines instead, and measure nothing")
+
+    static let spec = CommandSpec(
+        "journal", summary: "durable appends, group commit, batches, replay and compression on this disk",
+        discussion: [
+            "Runs in a scratch folder .bench-journal-<pid> inside the data folder, on the same disk as the real journal, and removes it afterwards. Ratios to SQLite need SQLite measured in the same run: tools/bench-journal does both.",
+        ],
+        arguments: [events, quick, asJSON, emitStream] + DataFolder.arguments,
+        exits: [.checkFailed: "not used by the benchmarks", .usageOrUnreadable: "the scratch folder could not be written"])
+
+    /// Where the scratch folder goes (`--data`).
+    let data: DataFolder
+    /// The sizes to run.
     let plan: JournalBenchmark.Plan
-    let json: Bool
+    /// Print JSON instead of the table.
+    let isJSON: Bool
+    /// Print this many stream events instead of measuring; nil measures.
     let emitCount: Int?
 
-    init(arguments: inout ArgumentList) throws(UsageError) {
-        let entries = try arguments.integer("--entries", in: 1...100_000_000)
-        let queries = try arguments.integer("--queries", in: 1...1_000_000)
-        let seed = try arguments.integer("--seed", in: 0...Int.max)
-        location = try JournalLocation(arguments: &arguments)
-        let quick = arguments.flag("--quick")
-        json = arguments.flag("--json")
-        emitCount = try arguments.integer("--emit-stream", in: 1...100_000_000)
-        let events = try arguments.integer("--events", in: 1_000...100_000_000)
-        let words = try arguments.remainingPositionals()
-        switch words {
-        case ["index"]:
-            index = (entries ?? 1_000_000, queries ?? 200, UInt64(seed ?? 1))
-        case ["journal"]:
-            guard entries == nil, queries == nil, seed == nil else {
-                throw UsageError("--entries, --queries and --seed belong to 'bench index'")
-            }
-            index = nil
-        default:
-            throw UsageError("usage: mobius-dhash bench journal [--events N] [--quick] [--json] [--emit-stream N] | bench index [--entries N] [--queries N] [--seed S]")
-        }
-        var plan = JournalBenchmark.Plan()
-        if quick {
-            plan = JournalBenchmark.Plan(rawSyncs: 300, singleAppends: 600, concurrentEvents: 6_400, batches: 30, batchSize: 1_000, replayEvents: 200_000)
-        }
-        if let events { plan.batches = max(1, events / plan.batchSize) }
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        var plan = arguments.isSet(Self.quick) ? JournalBenchmark.Plan.quick : JournalBenchmark.Plan()
+        if let events = arguments.value(of: Self.events) { plan.batches = max(1, events / plan.batchSize) }
         self.plan = plan
+        isJSON = arguments.isSet(Self.asJSON)
+        emitCount = arguments.value(of: Self.emitStream)
     }
 
-    func run(_ io: CommandIO) throws -> ExitStatus {
-        if let index {
-            IndexBenchmark.run(entries: index.entries, queries: index.queries, seed: index.seed, io: io)
-            return .success
-        }
+    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
         if let emitCount {
-            var stream = BenchStream()
-            for _ in 0..<emitCount {
-                let (type, data) = stream.nextLine()
-                io.print(#"{"type":"\#(type)","data":\#(data)}"#)
-            }
+            JournalBenchmark.emitStream(count: emitCount, printLine: io.print)
             return .success
         }
-        let scratch = location.dataDirectory + "/.bench-journal-\(getpid())"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        var bench = JournalBenchmark(scratch: scratch, plan: plan)
-        let streamCount = max(plan.batches * plan.batchSize, plan.concurrentEvents, plan.singleAppends)
-        let (drafts, _) = JournalBenchmark.stream(count: streamCount)
-        try bench.measureRawSync()
-        let single = try bench.measureAppenders(.tasks(1), total: plan.singleAppends, drafts: drafts)
-        try bench.measureCompression("oneEventPerFrame", directory: single, drafts: drafts, eventCount: plan.singleAppends)
-        _ = try bench.measureAppenders(.tasks(16), total: plan.concurrentEvents, drafts: drafts)
-        let grouped = try bench.measureAppenders(.tasks(64), total: plan.concurrentEvents, drafts: drafts)
-        try bench.measureCompression("groupCommit64", directory: grouped, drafts: drafts, eventCount: plan.concurrentEvents / 64 * 64)
-        _ = try bench.measureAppenders(.threads(1), total: plan.singleAppends, drafts: drafts)
-        _ = try bench.measureAppenders(.threads(16), total: plan.concurrentEvents, drafts: drafts)
-        _ = try bench.measureAppenders(.threads(64), total: plan.concurrentEvents, drafts: drafts)
-        let batched = try bench.measureBatches(.always, threads: 1, drafts: drafts)
-        try bench.measureCompression("fullBatches", directory: batched, drafts: drafts, eventCount: plan.batches * plan.batchSize)
-        _ = try bench.measureBatches(.always, threads: 2, drafts: drafts)
-        _ = try bench.measureBatches(.batch, threads: 1, drafts: drafts)
-        _ = try bench.measureBatches(.batch, threads: 2, drafts: drafts)
-        try bench.measureReplay(batched)
-        json ? printJSON(bench, io) : printTable(bench, io)
+        try data.refuseFilesInPlaceOfFolders()
+        let bench = try CommandFailure.catching(as: .unreadableInput) { try JournalBenchmark.run(inDataFolder: data.path, plan: plan) }
+        isJSON ? bench.printJSON(io.print) : bench.printTable(io.print)
         return .success
     }
+}
 
-    private func targets(_ bench: JournalBenchmark) -> [(String, Double, String)] {
-        let rows = bench.rows
-        let single = rows["appenders1"]!, many = rows["appenders64"]!
-        return [
-            ("single async appender p99 / raw fresh-file fdatasync p99", single.p99! / rows["rawFresh"]!.p99!, "≤ 3"),
-            ("single async appender p99 / raw preallocated fdatasync p99", single.p99! / rows["rawPreallocated"]!.p99!, "≤ 3"),
-            ("64 async appenders / single async appender", many.eventsPerSecond / single.eventsPerSecond, "≥ 30"),
-            ("64 async appenders / single thread appender (blocking API)", many.eventsPerSecond / rows["threads1"]!.eventsPerSecond, "≥ 30"),
-            ("64 async appenders / 100,000 events/s", many.eventsPerSecond / 100_000, "≥ 1"),
-            ("64 thread appenders / single thread appender", rows["threads64"]!.eventsPerSecond / rows["threads1"]!.eventsPerSecond, "(≥ 30)"),
-            ("replay / 1,000,000 events/s", rows["replay"]!.eventsPerSecond / 1_000_000, "≥ 1"),
-            ("compression, one event per frame", bench.ratios["oneEventPerFrame"]!, "≥ 2"),
-            ("compression, full batches", bench.ratios["fullBatches"]!, "≥ 5"),
-            ("compression, 64 async appenders' group-commit frames", bench.ratios["groupCommit64"]!, "(none)"),
-        ]
+/// `mobius-dhash bench index`: nearest-match search over a library of seeded random hashes
+/// (`IndexBenchmark`). Takes no `--data`: it touches no files.
+struct BenchIndexCommand: Command {
+    static let entries = Option.integer("--entries", in: 1...100_000_000, default: 1_000_000, help: "hashes in the library")
+    static let queries = Option.integer("--queries", in: 1...1_000_000, default: 200, help: "queries of each kind")
+    static let seed = Option.integer("--seed", value: "S", in: 0...Int.max, default: 1, help: "the random seed; the same seed gives the same library and queries")
+
+    static let spec = CommandSpec(
+        "index", summary: "nearest-match search over a seeded library of random hashes",
+        discussion: [
+            "Times nearest, 10 nearest and within-distance-10 queries over random and clustered query sets, then checks a sample of the answers against a brute-force scan.",
+        ],
+        arguments: [entries, queries, seed],
+        exits: [.checkFailed: "not used by the benchmarks"])
+
+    let entries: Int, queries: Int, seed: UInt64
+
+    init(_ arguments: ParsedArguments) {
+        entries = arguments[Self.entries]
+        queries = arguments[Self.queries]
+        seed = UInt64(arguments[Self.seed])
     }
 
-    private func printTable(_ bench: JournalBenchmark, _ io: CommandIO) {
-        func cell(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }
-        io.print("measurement".padding(toLength: 48, withPad: " ", startingAt: 0) + "   events/s     p50 ms     p99 ms")
-        for key in bench.order {
-            let row = bench.rows[key]!
-            io.print(row.name.padding(toLength: 48, withPad: " ", startingAt: 0)
-                + cell(row.eventsPerSecond, "%11.0f") + cell(row.p50, "%11.3f") + cell(row.p99, "%11.3f"))
-        }
-        io.print("")
-        io.print("ratio".padding(toLength: 76, withPad: " ", startingAt: 0) + " measured  target")
-        for (name, value, target) in targets(bench) {
-            io.print(name.padding(toLength: 76, withPad: " ", startingAt: 0) + String(format: "%9.2f", value) + "  " + target)
-        }
-        // The SQLite targets need the peer measured on the same disk in the same run.
-        io.print("ratios to SQLite: run tools/bench-journal, which measures SQLite beside this benchmark")
-    }
-
-    private func printJSON(_ bench: JournalBenchmark, _ io: CommandIO) {
-        var parts: [String] = []
-        for key in bench.order {
-            let row = bench.rows[key]!
-            var fields = [#""eventsPerSecond":\#(String(format: "%.1f", row.eventsPerSecond))"#]
-            if let p50 = row.p50 { fields.append(#""p50Ms":\#(String(format: "%.4f", p50))"#) }
-            if let p99 = row.p99 { fields.append(#""p99Ms":\#(String(format: "%.4f", p99))"#) }
-            parts.append(#""\#(key)":{\#(fields.joined(separator: ","))}"#)
-        }
-        for (key, value) in bench.ratios.sorted(by: { $0.key < $1.key }) {
-            parts.append(#""compression_\#(key)":\#(String(format: "%.3f", value))"#)
-        }
-        parts.append(#""plan":{"singleAppends":\#(plan.singleAppends),"concurrentEvents":\#(plan.concurrentEvents),"batches":\#(plan.batches),"batchSize":\#(plan.batchSize)}"#)
-        io.print("{" + parts.joined(separator: ",") + "}")
+    func run(_ io: CommandIO) -> ExitStatus {
+        IndexBenchmark.run(entries: entries, queries: queries, seed: seed, printLine: io.print)
+        return .success
     }
 }

@@ -68,4 +68,10 @@ package final class CommandIO: @unchecked Sendable {
 
     /// Writes `line` and a newline to standard error.
     package func printError(_ line: String) { writeError(line + "\n") }
+
+    /// Writes `mobius-dhash <command path>: <message>` to standard error as one line (see
+    /// `CommandFailure.line(_:commandPath:)`): for problems that do not stop the command.
+    package func printError(_ message: String, commandPath: [String]) {
+        printError(CommandFailure.line(message, commandPath: commandPath))
+    }
 }

@@ -7,11 +7,40 @@ import Journal
 /// write-open recovers); 1 when corruption stopped the read (the events before it were printed);
 /// 2 for bad arguments or no journal.
 struct InspectCommand: Command {
-    static let name = "inspect"
-    static let summary = "print events as JSON Lines (--type, --since, --until, --from-seq, --to-seq, --request-id, --limit, --follow)"
+    static let types = Option<String>("--type", value: "T", help: "only events of this type; repeat for several (any of them)", repeatable: true)
+    static let since = time("--since", help: "only events stamped at or after this time")
+    static let until = time("--until", help: "only events stamped at or before this time")
+    static let fromSeq = Option.integer("--from-seq", in: 1...Int.max, help: "only events with seq N or later")
+    static let toSeq = Option.integer("--to-seq", in: 1...Int.max, help: "only events with seq N or earlier")
+    static let requestId = Option<String>("--request-id", value: "R", help: "only events of this request")
+    static let limit = Option.integer("--limit", in: 1...Int.max, help: "stop after N events")
+    static let follow = Flag("--follow", help: "after the last event, wait for new ones and print them as they come, like tail -f")
+
+    static let spec = CommandSpec(
+        "inspect", summary: "print events as JSON Lines, filtered by type, time, seq or request",
+        discussion: [
+            #"Each line is {"seq":42,"ts":"2026-11-27T10:15:03.123456Z","type":"…","v":1,"requestId":"…","data":{…}} (requestId only when present). Filters combine: an event is printed when it passes every one given. A torn tail (a crash artefact the next append recovers) is noted on standard error."#,
+            "TIME is ISO 8601: 2026-11-27, 2026-11-27T10:15Z, 2026-11-27T11:15:03.5+01:00 (no zone: UTC). Days and times that do not exist are refused; a leap second counts only as 23:59:60 UTC, read as the last microsecond of that day.",
+        ],
+        arguments: [types, since, until, fromSeq, toSeq, requestId, limit, follow] + DataFolder.arguments,
+        exits: [
+            .checkFailed: "corruption stopped the read (everything before it was printed)",
+            .usageOrUnreadable: "there is no journal, or it cannot be read",
+        ])
+
+    /// `--since` and `--until`: an ISO 8601 time, refused when the day or time does not exist.
+    private static func time(_ name: String, help: String) -> Option<UInt64> {
+        Option(name, value: "TIME", help: help) { text throws(ValueProblem) in
+            do throws(Timestamp.ParseError) {
+                return try Timestamp.microseconds(parsing: text)
+            } catch {
+                throw ValueProblem(expected: "an ISO 8601 time such as 2026-11-27T10:15:03Z", reason: error.code == .syntax ? nil : error.description)
+            }
+        }
+    }
 
     /// Where the journal is (`--data`).
-    let location: JournalLocation
+    let data: DataFolder
     /// Which events to print; the options combine with AND, repeated `--type`s with OR.
     let filter: EventFilter
     /// Stop after this many events (`--limit`); nil prints all.
@@ -19,45 +48,44 @@ struct InspectCommand: Command {
     /// Keep waiting for new events after the end, like `tail -f` (`--follow`).
     let isFollowing: Bool
 
-    init(arguments: inout ArgumentList) throws(UsageError) {
-        location = try JournalLocation(arguments: &arguments)
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
         var filter = EventFilter()
-        filter.types = Set(try arguments.values("--type"))
-        filter.since = try InspectCommand.time(&arguments, "--since")
-        filter.until = try InspectCommand.time(&arguments, "--until")
-        if let from = try arguments.integer("--from-seq", in: 1...Int.max) { filter.fromSeq = UInt64(from) }
-        filter.toSeq = try arguments.integer("--to-seq", in: 1...Int.max).map(UInt64.init)
-        filter.requestId = try arguments.option("--request-id")
-        limit = try arguments.integer("--limit", in: 1...Int.max)
-        isFollowing = arguments.flag("--follow")
-        try arguments.finish()
-        if let to = filter.toSeq, to < filter.fromSeq { throw UsageError("--to-seq \(to) is before --from-seq \(filter.fromSeq)") }
-        if let since = filter.since, let until = filter.until, until < since { throw UsageError("--until is before --since") }
+        filter.types = Set(arguments.values(of: Self.types))
+        filter.since = arguments.value(of: Self.since)
+        filter.until = arguments.value(of: Self.until)
+        if let from = arguments.value(of: Self.fromSeq) { filter.fromSeq = UInt64(from) }
+        filter.toSeq = arguments.value(of: Self.toSeq).map(UInt64.init)
+        filter.requestId = arguments.value(of: Self.requestId)
         self.filter = filter
+        limit = arguments.value(of: Self.limit)
+        isFollowing = arguments.isSet(Self.follow)
     }
 
-    private static func time(_ arguments: inout ArgumentList, _ name: String) throws(UsageError) -> UInt64? {
-        guard let text = try arguments.option(name) else { return nil }
-        guard let value = Timestamp.parse(text) else {
-            throw UsageError("\(name) takes an ISO 8601 time such as 2026-11-27T10:15:03Z, not '\(text)'")
+    func validate() throws(CommandFailure) {
+        if let to = filter.toSeq, to < filter.fromSeq {
+            throw .usage("--to-seq \(to) is before --from-seq \(filter.fromSeq); swap them", argument: "--to-seq")
         }
-        return value
+        if let since = filter.since, let until = filter.until, until < since {
+            throw .usage("--until is before --since; swap them", argument: "--until")
+        }
     }
 
-    func run(_ io: CommandIO) throws -> ExitStatus {
-        try location.requireExistingJournal()
+    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
+        try data.requireJournal()
         var printed = 0
-        let summary = try JournalReader(directory: location.journalDirectory).read(filter, follow: isFollowing) { event in
-            io.print(String(decoding: event.envelopeJSON(), as: UTF8.self))
-            printed += 1
-            return limit.map { printed < $0 } ?? true
+        let summary = try CommandFailure.catching(as: .unreadableInput) {
+            try JournalReader(directory: data.journalDirectory).read(filter, follow: isFollowing) { event in
+                io.print(String(decoding: event.envelopeJSON(), as: UTF8.self))
+                printed += 1
+                return limit.map { printed < $0 } ?? true
+            }
         }
         guard let damage = summary.damage else { return .success }
         if damage.isTornTail {
-            io.printError("mobius-dhash inspect: note: \(damage)")
+            io.printError("note: \(damage)", commandPath: [Self.spec.name])
             return .success
         }
-        io.printError("mobius-dhash inspect: stopped at damage: \(damage)")
-        return .checkFailed
+        throw CommandFailure(.checkFailed, "stopped at damage: \(damage)")
     }
 }

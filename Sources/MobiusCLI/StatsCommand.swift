@@ -7,29 +7,38 @@ import Journal
 /// which is shown separately as file bytes); the ratio is uncompressed record bytes per byte
 /// on disk.
 struct StatsCommand: Command {
-    static let name = "stats"
-    static let summary = "events by type, segments, bytes on disk, compression ratio, head seq, chain (--json)"
+    static let asJSON = Flag("--json", help: "print one JSON object instead of the table")
+
+    static let spec = CommandSpec(
+        "stats", summary: "events by type, segments, bytes on disk, compression ratio, head seq, chain",
+        discussion: [
+            "Bytes on disk count segment headers and frames, not the zeros preallocated ahead of them (file bytes include those); the compression ratio is uncompressed record bytes per byte on disk. Counting stops at the first damage, which is named.",
+        ],
+        arguments: [asJSON] + DataFolder.arguments,
+        exits: [
+            .checkFailed: "damage before the journal's tail stopped the count",
+            .usageOrUnreadable: "there is no journal, or its files cannot be read",
+        ])
 
     /// Where the journal is (`--data`).
-    let location: JournalLocation
+    let data: DataFolder
     /// Print one JSON object instead of the table (`--json`).
     let isJSON: Bool
 
-    init(arguments: inout ArgumentList) throws(UsageError) {
-        location = try JournalLocation(arguments: &arguments)
-        isJSON = arguments.flag("--json")
-        try arguments.finish()
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        isJSON = arguments.isSet(Self.asJSON)
     }
 
-    func run(_ io: CommandIO) throws -> ExitStatus {
-        try location.requireExistingJournal()
-        let stats = try JournalStats.collect(directory: location.journalDirectory)
+    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
+        try data.requireJournal()
+        let stats = try CommandFailure.catching(as: .unreadableInput) { try JournalStats.collect(directory: data.journalDirectory) }
         let types = stats.eventsByType.sorted { $0.key < $1.key }
         let ratio = String(format: "%.2f", stats.compressionRatio)
         if isJSON {
-            let byType = types.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
+            let byType = types.map { "\(JSONText.quoted($0.key)):\($0.value)" }.joined(separator: ",")
             var line = #"{"eventsByType":{\#(byType)},"segments":\#(stats.segmentCount),"frames":\#(stats.frameCount),"bytesOnDisk":\#(stats.bytesOnDisk),"fileBytes":\#(stats.fileBytes),"uncompressedBytes":\#(stats.uncompressedBytes),"compressionRatio":\#(ratio),"headSeq":\#(stats.headSeq),"chain":"\#(stats.chain.hex)""#
-            if let damage = stats.damage { line += #","damage":"\#(String(describing: damage).replacingOccurrences(of: "\"", with: "'"))""# }
+            if let damage = stats.damage { line += #","damage":\#(JSONText.quoted(String(describing: damage)))"# }
             io.print(line + "}")
         } else {
             io.print("events by type:")

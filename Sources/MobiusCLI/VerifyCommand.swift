@@ -7,23 +7,35 @@ import Journal
 /// write-open recovers it) then a summary. Exit: 0 intact, 1 damage (a torn tail included),
 /// 2 no journal or unreadable files.
 struct VerifyCommand: Command {
-    static let name = "verify"
-    static let summary = "check CRCs, the hash chain and segment links (--deep: decode every event); exit 1 on damage"
+    static let deep = Flag("--deep", help: "also inflate every frame and decode every event")
+
+    static let spec = CommandSpec(
+        "verify", summary: "check CRCs, the hash chain and segment links (--deep: decode every event)",
+        discussion: [
+            "Prints one line per damage (segment file, byte offset, seq range, what is wrong, whether the next append recovers it), then a summary with the head seq and chain value.",
+        ],
+        arguments: [deep] + DataFolder.arguments,
+        exits: [
+            .success: "the journal is intact",
+            .checkFailed: "damage found (an unrecovered torn tail included)",
+            .usageOrUnreadable: "there is no journal, or its files cannot be read",
+        ])
 
     /// Where the journal is (`--data`).
-    let location: JournalLocation
+    let data: DataFolder
     /// Also inflate every frame and decode every record (`--deep`).
     let isDeep: Bool
 
-    init(arguments: inout ArgumentList) throws(UsageError) {
-        location = try JournalLocation(arguments: &arguments)
-        isDeep = arguments.flag("--deep")
-        try arguments.finish()
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        isDeep = arguments.isSet(Self.deep)
     }
 
-    func run(_ io: CommandIO) throws -> ExitStatus {
-        try location.requireExistingJournal()
-        let report = try JournalVerifier.verify(directory: location.journalDirectory, deep: isDeep)
+    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
+        try data.requireJournal()
+        let report = try CommandFailure.catching(as: .unreadableInput) {
+            try JournalVerifier.verify(directory: data.journalDirectory, deep: isDeep)
+        }
         for damage in report.damages { io.print("damage: \(damage)") }
         let totals = "\(report.segmentCount) segment(s), \(report.frameCount) valid frame(s), \(report.eventCount) event(s), head seq \(report.headSeq)"
         if report.isIntact {

@@ -1,4 +1,5 @@
 import Foundation
 import MobiusCLI
 
-exit(MobiusCommandLine.main().rawValue)
+// Top-level code with `await` runs as the async main on the main actor (see MobiusCommandLine.main).
+exit(await MobiusCommandLine.main().rawValue)

@@ -1,5 +1,5 @@
 import Imaging
-@testable import MobiusCLI
+@testable import MobiusBench
 import Testing
 
 /// The parts of `bench index` that do not depend on timing: its workload, its brute-force check
@@ -52,9 +52,8 @@ import Testing
 
     @Test func runPrintsEveryKindAndAnExactVerdict() {
         var lines: [String] = []
-        let io = CommandIO(out: { lines.append($0) }, error: { _ in }, readLine: { nil })
-        IndexBenchmark.run(entries: 2000, queries: 20, seed: 3, io: io)
-        let text = lines.joined()
+        IndexBenchmark.run(entries: 2000, queries: 20, seed: 3) { lines.append($0) }
+        let text = lines.joined(separator: "\n")
         for kind in ["nearest, random", "10 nearest, clustered", "within 10, clustered", "build:"] {
             #expect(text.contains(kind))
         }

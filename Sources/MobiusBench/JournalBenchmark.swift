@@ -2,30 +2,57 @@ import Foundation
 import Journal
 
 /// The measurements behind `mobius-dhash bench journal`, run in a scratch folder.
-struct JournalBenchmark {
+package struct JournalBenchmark {
     /// Size knobs (scaled down by `--quick`).
-    struct Plan {
+    package struct Plan: Sendable {
         var rawSyncs = 2_000
-        var singleAppends = 4_000
-        var concurrentEvents = 40_000
-        var batches = 300
-        var batchSize = 1_000
+        /// Single-event appends, one appender.
+        package var singleAppends = 4_000
+        /// Events appended by 16 or 64 concurrent appenders.
+        package var concurrentEvents = 40_000
+        /// Full batches appended (`--events N` sets N / `batchSize`).
+        package var batches = 300
+        /// Events per full batch.
+        package var batchSize = 1_000
         var replayEvents = 1_000_000
+
+        /// The full-size plan (a few minutes on this machine).
+        package init() {}
+
+        /// The plan of `--quick`: a smoke run of a few seconds.
+        package static let quick = Plan(rawSyncs: 300, singleAppends: 600, concurrentEvents: 6_400, batches: 30, batchSize: 1_000, replayEvents: 200_000)
+
+        private init(rawSyncs: Int, singleAppends: Int, concurrentEvents: Int, batches: Int, batchSize: Int, replayEvents: Int) {
+            self.rawSyncs = rawSyncs
+            self.singleAppends = singleAppends
+            self.concurrentEvents = concurrentEvents
+            self.batches = batches
+            self.batchSize = batchSize
+            self.replayEvents = replayEvents
+        }
     }
 
     /// One measured row.
-    struct Row {
-        var name: String
-        var eventsPerSecond: Double
-        var p50: Double?
-        var p99: Double?
+    package struct Row {
+        /// What was measured, as the table prints it.
+        package var name: String
+        /// Throughput.
+        package var eventsPerSecond: Double
+        /// Median latency of one append in ms, when latencies were taken.
+        package var p50: Double?
+        /// 99th-percentile latency in ms, when latencies were taken.
+        package var p99: Double?
     }
 
     let scratch: String
-    let plan: Plan
-    private(set) var rows: [String: Row] = [:]
-    private(set) var order: [String] = []
-    private(set) var ratios: [String: Double] = [:]
+    /// The sizes this run used.
+    package let plan: Plan
+    /// The measured rows by key (`rawFresh`, `appenders64`, `replay`, …).
+    package private(set) var rows: [String: Row] = [:]
+    /// The keys of `rows` in the order they were measured.
+    package private(set) var order: [String] = []
+    /// Compression ratios by key (`oneEventPerFrame`, `fullBatches`, `groupCommit64`).
+    package private(set) var ratios: [String: Double] = [:]
 
     init(scratch: String, plan: Plan) {
         self.scratch = scratch

@@ -17,8 +17,8 @@ package enum IndexBenchmark {
     /// Queries per query set checked against brute force (each costs a few full scans).
     package static let checkedQueryCount = 5
 
-    /// Runs the benchmark and prints its table to `io`.
-    package static func run(entries: Int, queries: Int, seed: UInt64, io: CommandIO) {
+    /// Runs the benchmark and hands its table to `printLine`, one line (without newline) per call.
+    package static func run(entries: Int, queries: Int, seed: UInt64, printLine: (String) -> Void) {
         precondition(entries > 0 && queries > 0, "the benchmark needs entries and queries")
         let clock = ContinuousClock()
         let workload = Workload(entries: entries, queries: queries, seed: seed)
@@ -26,9 +26,9 @@ package enum IndexBenchmark {
         let build = clock.measure {
             for (id, hash) in workload.hashes.enumerated() { index.insert(hash, id: id) }
         }
-        io.print("index benchmark: \(entries) entries, \(queries) queries per kind, seed \(seed)")
-        io.print("build: \(format(build)) ms (\(entries) inserts)")
-        io.print("query".padding(toLength: 30, withPad: " ", startingAt: 0) + "   p50 ms   p99 ms   max ms   matches/query")
+        printLine("index benchmark: \(entries) entries, \(queries) queries per kind, seed \(seed)")
+        printLine("build: \(format(build)) ms (\(entries) inserts)")
+        printLine("query".padding(toLength: 30, withPad: " ", startingAt: 0) + "   p50 ms   p99 ms   max ms   matches/query")
         let kinds: [(String, (UInt64) -> Int)] = [
             ("nearest", { index.nearest(to: $0) == nil ? 0 : 1 }),
             ("\(neighbourCount) nearest", { index.nearest(to: $0, count: neighbourCount).count }),
@@ -44,13 +44,13 @@ package enum IndexBenchmark {
                 }
                 let summary = LatencySummary(latencies)
                 let name = "\(kindName), \(setName)".padding(toLength: 30, withPad: " ", startingAt: 0)
-                io.print(name + [summary.median, summary.p99, summary.maximum].map { pad(format($0), 9) }.joined()
+                printLine(name + [summary.median, summary.p99, summary.maximum].map { pad(format($0), 9) }.joined()
                     + pad(String(format: "%.1f", Double(matchCount) / Double(set.count)), 16))
             }
         }
         let checked = Array(workload.randomQueries.prefix(checkedQueryCount)) + Array(workload.clusteredQueries.prefix(checkedQueryCount))
         let mismatches = checked.filter { !answersAgree(index, workload.hashes, query: $0) }
-        io.print(mismatches.isEmpty
+        printLine(mismatches.isEmpty
             ? "exactness: \(checked.count) queries × 3 kinds identical to a brute-force scan"
             : "exactness: \(mismatches.count) of \(checked.count) queries DIFFER from a brute-force scan, e.g. \(hex(mismatches[0]))")
     }

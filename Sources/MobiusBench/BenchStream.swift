@@ -4,14 +4,14 @@
 ///
 /// Mix: ≈50% `extraction.completed`, ≈30% `metric.sample`, ≈20% `log.record`; 150–400 bytes of
 /// JSON each.
-struct BenchStream {
+package struct BenchStream {
     private var random: SplitMix64
 
     /// A stream; the same seed gives the same events on every machine.
-    init(seed: UInt64 = 0x6D6F_6269_7573) { random = SplitMix64(seed: seed) }
+    package init(seed: UInt64 = 0x6D6F_6269_7573) { random = SplitMix64(seed: seed) }
 
     /// One event as a JSON Lines line (without newline): `{"type":"…","data":{…}}`.
-    mutating func nextLine() -> (type: String, data: String) {
+    package mutating func nextLine() -> (type: String, data: String) {
         let roll = next() % 10
         if roll < 5 { return ("extraction.completed", extraction()) }
         if roll < 8 { return ("metric.sample", metric()) }
