@@ -83,14 +83,9 @@ package final class JournalScanner {
                     return .damage(damage)
                 }
                 if link == nil, startSeq > reader.header.firstSeq { try skipAhead(reader) }
-                if let link {
-                    guard reader.header.firstSeq == link.nextSeq, reader.header.previousChain == link.chain.value else {
-                        self.link = nil
-                        let reason = reader.header.firstSeq != link.nextSeq
-                            ? "segment starts at seq \(reader.header.firstSeq) but the previous one ends before seq \(link.nextSeq) (segment missing or out of place)"
-                            : "segment header's previous chain value does not match the end of the previous segment (segments edited or swapped)"
-                        return .damage(JournalDamage(segment: name, offset: 28, seqRange: reader.header.firstSeq...reader.header.firstSeq, reason: reason))
-                    }
+                if let link, let damage = OpenCheck.linkDamage(next: name, reader.header, previousLastSeq: link.nextSeq - 1, previousChain: link.chain.value) {
+                    self.link = nil
+                    return .damage(damage)
                 }
             }
             let reader = current!

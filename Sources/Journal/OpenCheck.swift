@@ -108,8 +108,11 @@ package enum OpenCheck {
                         return .refusal(JournalDamage(segment: name, offset: rebuilt.endOffset, seqRange: rebuilt.lastSeq...rebuilt.lastSeq,
                                                       reason: "sealed segment has \(sizes[position] - rebuilt.endOffset) byte(s) after its last frame (bytes were added after it was sealed)"))
                     }
-                    index = rebuilt
-                    repairs.append(.writeIndex(segment: name, rebuilt))
+                    // It has a successor: the index its writer wrote when sealing it said so.
+                    var sealed = rebuilt
+                    sealed.isSealed = true
+                    index = sealed
+                    repairs.append(.writeIndex(segment: name, sealed))
                 }
             case .scanWithout, .refuse:
                 preconditionFailure("only the last segment's index is checked with isLast")
@@ -135,12 +138,17 @@ package enum OpenCheck {
 
     /// Damage if segment `name` (with `header`) does not continue the segment `previous` describes.
     static func linkDamage(next name: String, _ header: SegmentHeader, previous: SegmentIndex) -> JournalDamage? {
-        if header.firstSeq != previous.lastSeq + 1 {
-            let missing = header.firstSeq > previous.lastSeq + 1 ? (previous.lastSeq + 1)...(header.firstSeq - 1) : header.firstSeq...header.firstSeq
+        linkDamage(next: name, header, previousLastSeq: previous.lastSeq, previousChain: previous.finalChain)
+    }
+
+    /// Damage if segment `name` does not start at `previousLastSeq + 1` with `previousChain`.
+    static func linkDamage(next name: String, _ header: SegmentHeader, previousLastSeq: UInt64, previousChain: SHA256Digest) -> JournalDamage? {
+        if header.firstSeq != previousLastSeq + 1 {
+            let missing = header.firstSeq > previousLastSeq + 1 ? (previousLastSeq + 1)...(header.firstSeq - 1) : header.firstSeq...header.firstSeq
             return JournalDamage(segment: name, offset: 12, seqRange: missing,
-                                 reason: "segment starts at seq \(header.firstSeq) but the previous segment ends at seq \(previous.lastSeq) (a segment is missing, renamed or cut short)")
+                                 reason: "segment starts at seq \(header.firstSeq) but the previous segment ends at seq \(previousLastSeq) (a segment is missing, renamed or cut short)")
         }
-        if header.previousChain != previous.finalChain {
+        if header.previousChain != previousChain {
             return JournalDamage(segment: name, offset: 28, seqRange: header.firstSeq...header.firstSeq,
                                  reason: "segment header's previous chain value does not match the end of the previous segment (segments edited or swapped)")
         }

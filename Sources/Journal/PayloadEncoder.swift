@@ -54,6 +54,17 @@ package final class PayloadEncoder {
             for draft in drafts { RecordCodec.append(draft, timestampDelta: 0, to: &records) }
             count += drafts.count
         }
+        return compressRecords(count: count)
+    }
+
+    /// The payload of `count` records already encoded back to back in `encodedRecords`
+    /// (tests build forged records this way).
+    package func encode(records encodedRecords: [UInt8], count: Int) -> EncodedPayload {
+        records = encodedRecords
+        return compressRecords(count: count)
+    }
+
+    private func compressRecords(count: Int) -> EncodedPayload {
         var stored: [UInt8] = []
         let compressed = records.withUnsafeBytes { raw in
             if raw.count >= ParallelDeflate.minimumInputLength { return hugeFrameCompressor.compress(raw, appendingTo: &stored) }

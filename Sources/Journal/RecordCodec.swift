@@ -17,18 +17,27 @@ package enum RecordCodec {
     /// Appends the record for `draft` stamped `timestampDelta` µs after the frame's first event.
     @inline(__always)
     package static func append(_ draft: EventDraft, timestampDelta: UInt64, to output: inout [UInt8]) {
+        append(type: draft.type.utf8, version: draft.version, requestId: draft.requestId?.utf8, data: draft.data,
+               timestampDelta: timestampDelta, to: &output)
+    }
+
+    /// Appends a record from its parts as they are, unchecked: `append(_:)` for drafts (which
+    /// are checked), and tests that forge records a reader must refuse.
+    @inline(__always)
+    package static func append(type: some Collection<UInt8>, version: UInt64, requestId: (some Collection<UInt8>)?,
+                               data: some Collection<UInt8>, timestampDelta: UInt64, to output: inout [UInt8]) {
         output.appendVarint(timestampDelta)
-        output.appendVarint(UInt64(draft.type.utf8.count))
-        output.append(contentsOf: draft.type.utf8)
-        output.appendVarint(draft.version)
-        if let requestId = draft.requestId {
-            output.appendVarint(UInt64(requestId.utf8.count + 1))
-            output.append(contentsOf: requestId.utf8)
+        output.appendVarint(UInt64(type.count))
+        output.append(contentsOf: type)
+        output.appendVarint(version)
+        if let requestId {
+            output.appendVarint(UInt64(requestId.count + 1))
+            output.append(contentsOf: requestId)
         } else {
             output.appendVarint(0)
         }
-        output.appendVarint(UInt64(draft.data.count))
-        output.append(contentsOf: draft.data)
+        output.appendVarint(UInt64(data.count))
+        output.append(contentsOf: data)
     }
 
     /// Bytes `append` will write for `draft` (with a timestamp delta taking `timestampBytes`).
