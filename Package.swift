@@ -26,6 +26,7 @@ let package = Package(
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "TestSupport"]),
         .testTarget(
             name: "ImagingTests",
