@@ -7,13 +7,14 @@
 /// before the next call on the reader.
 public struct JSONKey: CustomStringConvertible {
     /// The key's bytes in the input, between the quotes (escapes unresolved).
-    private let raw: UnsafeRawBufferPointer
+    @usableFromInline let raw: UnsafeRawBufferPointer
     /// The key's value when it had escapes; nil when `raw` is the value.
-    private let resolved: [UInt8]?
+    @usableFromInline let resolved: [UInt8]?
     /// Offset of the key's opening quote in the input (for a decoder's error messages).
     public let offset: Int
 
     /// The key of `token`, a checked string in `bytes`.
+    @inline(__always)
     init(_ token: StringToken, in bytes: UnsafeRawBufferPointer) {
         offset = token.start
         raw = token.content(in: bytes)
@@ -21,7 +22,7 @@ public struct JSONKey: CustomStringConvertible {
     }
 
     /// Runs `body` over the key's value as UTF-8 bytes.
-    @inline(__always)
+    @inlinable
     public func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         if let resolved { return resolved.withUnsafeBytes(body) }
         return body(raw)
@@ -34,7 +35,7 @@ public struct JSONKey: CustomStringConvertible {
     public var description: String { string }
 
     /// Whether the key's UTF-8 bytes are exactly `bytes`.
-    @inline(__always)
+    @inlinable
     public func equals(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
         withUTF8 { value in
             guard value.count == bytes.count else { return false }
@@ -44,7 +45,9 @@ public struct JSONKey: CustomStringConvertible {
     }
 
     /// Whether `key` is the literal `pattern`, byte for byte: what `case "hash":` compiles to.
-    @inline(__always)
+    ///
+    /// Inlinable, so a decoder's `switch` compares lengths known at compile time before bytes.
+    @inlinable
     public static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
         guard pattern.hasPointerRepresentation else {
             // A one-scalar literal ("a") is stored as the scalar, not as UTF-8 bytes.

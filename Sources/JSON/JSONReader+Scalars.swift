@@ -20,13 +20,23 @@ extension JSONReader {
     }
 
     /// Reads an integer into `Int`.
-    public mutating func readInt() throws(JSONError) -> Int { try readInteger(Int.self) }
+    public mutating func readInt() throws(JSONError) -> Int { try readSpecializedInteger(Int.self) }
 
     /// Reads an integer into `Int64`.
-    public mutating func readInt64() throws(JSONError) -> Int64 { try readInteger(Int64.self) }
+    public mutating func readInt64() throws(JSONError) -> Int64 { try readSpecializedInteger(Int64.self) }
 
     /// Reads a non-negative integer into `UInt64` (all of 0…18446744073709551615, exactly).
-    public mutating func readUInt64() throws(JSONError) -> UInt64 { try readInteger(UInt64.self) }
+    public mutating func readUInt64() throws(JSONError) -> UInt64 { try readSpecializedInteger(UInt64.self) }
+
+    /// `readInteger(_:)`, specialized at each call in this file (the public generic one is not
+    /// specialized for callers in other modules).
+    @_specialize(where T == Int)
+    @_specialize(where T == Int64)
+    @_specialize(where T == UInt64)
+    @inline(__always)
+    private mutating func readSpecializedInteger<T: FixedWidthInteger>(_ type: T.Type) throws(JSONError) -> T {
+        try readInteger(type)
+    }
 
     /// Reads an integer into `T`, exactly: a fraction or an exponent (`1.0`, `1e3`) is
     /// `.notAnInteger`, a value outside `T`'s range `.numberOutOfRange`. `-0` reads as 0.
@@ -37,9 +47,14 @@ extension JSONReader {
             throw JSONError(.notAnInteger, at: token.start, "\(text(of: token)) has a fraction or exponent; \(T.self) takes a whole number written without either")
         }
         let isNegative = bytes[token.start] == UInt8(ascii: "-")
+        let digitsStart = token.start + (isNegative ? 1 : 0)
         var magnitude: UInt64 = 0
         var overflow = false
-        for index in (token.start + (isNegative ? 1 : 0))..<token.end {
+        // Up to 19 digits cannot overflow 64 bits (10^19 − 1 < 2^64); only longer ones are checked.
+        for index in digitsStart..<min(token.end, digitsStart + 19) {
+            magnitude = magnitude &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0"))
+        }
+        for index in min(token.end, digitsStart + 19)..<token.end {
             let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(UInt64(bytes[index] &- UInt8(ascii: "0")))
             magnitude = sum

@@ -37,6 +37,7 @@ public struct JSONReader {
     }
 
     /// Decodes one `T` that must make up all of `bytes` (whitespace aside).
+    @inlinable
     public static func decode<T: JSONDecodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer,
                                                 maximumDepth: Int = JSONValidator.defaultMaximumDepth) throws(JSONError) -> T {
         var reader = JSONReader(bytes, maximumDepth: maximumDepth)
@@ -46,6 +47,7 @@ public struct JSONReader {
     }
 
     /// Decodes one `T` that must make up all of `bytes` (whitespace aside).
+    @inlinable
     public static func decode<T: JSONDecodable>(_ type: T.Type, from bytes: [UInt8],
                                                 maximumDepth: Int = JSONValidator.defaultMaximumDepth) throws(JSONError) -> T {
         try JSONValidator.withBytes(bytes) { (raw) throws(JSONError) in try decode(type, from: raw, maximumDepth: maximumDepth) }

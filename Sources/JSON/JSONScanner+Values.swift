@@ -92,6 +92,7 @@ extension JSONScanner {
     // MARK: Values
 
     /// Scans the value at `offset`, nested inside `depth` containers, and moves past it.
+    @inline(__always)
     mutating func scanValue(depth: Int) throws(JSONError) {
         guard let byte = current else { throw endError("where a value was expected") }
         switch byte {
@@ -149,18 +150,32 @@ extension JSONScanner {
     }
 
     /// Scans an object key at `offset` (the caller has skipped whitespace).
+    @inline(__always)
     mutating func scanKey() throws(JSONError) -> StringToken {
-        guard let byte = current else { throw endError("where an object key was expected") }
-        guard byte == UInt8(ascii: "\"") else {
-            let hint = byte == UInt8(ascii: "'") ? "keys must be in double quotes" : "expected a string key, found \(JSONError.describe(byte: byte))"
-            throw JSONError(.unexpectedByte, at: offset, hint)
-        }
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw keyExpected() }
         return try scanString()
+    }
+
+    /// The error for something other than a key where one must be.
+    func keyExpected() -> JSONError {
+        guard let byte = current else { return endError("where an object key was expected") }
+        let hint = byte == UInt8(ascii: "'") ? "keys must be in double quotes" : "expected a string key, found \(JSONError.describe(byte: byte))"
+        return JSONError(.unexpectedByte, at: offset, hint)
     }
 
     /// Scans the `:` after a key and the whitespace around it.
     @inline(__always)
     mutating func scanColon() throws(JSONError) {
+        // Minified text: the colon, then the value at once.
+        if offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: ":"), bytes[offset + 1] > 0x20 {
+            offset += 1
+            return
+        }
+        try scanColonAndWhitespace()
+    }
+
+    /// `scanColon()` for text with whitespace (or errors).
+    mutating func scanColonAndWhitespace() throws(JSONError) {
         skipWhitespace()
         guard let byte = current else { throw endError("where ':' was expected after a key") }
         guard byte == UInt8(ascii: ":") else {
@@ -174,6 +189,22 @@ extension JSONScanner {
     /// false when `closing` ends the container (consumed).
     @inline(__always)
     mutating func scanSeparator(closing: UInt8) throws(JSONError) -> Bool {
+        // Minified text: a comma followed by the next item, or the closing bracket.
+        if offset + 1 < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: ","), bytes[offset + 1] > 0x20, bytes[offset + 1] != closing {
+                offset += 1
+                return true
+            } else if byte == closing {
+                offset += 1
+                return false
+            }
+        }
+        return try scanSeparatorAndWhitespace(closing: closing)
+    }
+
+    /// `scanSeparator(closing:)` for text with whitespace (or errors).
+    mutating func scanSeparatorAndWhitespace(closing: UInt8) throws(JSONError) -> Bool {
         skipWhitespace()
         guard let byte = current else { throw endError("inside an \(closing == UInt8(ascii: "}") ? "object" : "array")") }
         if byte == UInt8(ascii: ",") {

@@ -50,6 +50,7 @@ struct JSONScanner {
 
     /// Scans the string whose opening quote is at `offset` and moves past its closing quote,
     /// checking escapes, surrogate pairs, control characters and UTF-8 on the way.
+    @inline(__always)
     mutating func scanString() throws(JSONError) -> StringToken {
         let start = offset
         let count = bytes.count
@@ -99,8 +100,9 @@ struct JSONScanner {
         let backslashes = word ^ (ones &* 0x5C)
         let isQuote = (quotes &- ones) & ~quotes
         let isBackslash = (backslashes &- ones) & ~backslashes
-        let isControl = (word &- ones &* 0x20) & ~word
-        return (isQuote | isBackslash | isControl | word) & (ones &* 0x80)
+        // A byte below 0x20 borrows into its high bit; one above 0x7F has it set already.
+        let isControlOrHigh = (word &- ones &* 0x20) | word
+        return (isQuote | isBackslash | isControlOrHigh) & (ones &* 0x80)
     }
 
     /// Checks the escape whose backslash is at `index`; returns the index after it. A high

@@ -87,6 +87,7 @@ public enum JSONValidator {
     }
 
     /// Runs `body` over the bytes of `array` with typed throws intact.
+    @inlinable
     static func withBytes<T>(_ array: [UInt8], _ body: (UnsafeRawBufferPointer) throws(JSONError) -> T) throws(JSONError) -> T {
         let result: Result<T, JSONError> = array.withUnsafeBytes { raw in Result { () throws(JSONError) in try body(raw) } }
         return try result.get()

@@ -2,9 +2,10 @@
 ///
 /// The target imports no C library, so there is no `memcmp`; keys are short, and a word-wide loop
 /// is as fast as the call would be.
+@usableFromInline
 enum RawBytes {
     /// Whether the `count` bytes at `a` and at `b` are the same.
-    @inline(__always)
+    @inlinable
     static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
         var index = 0
         while index + 8 <= count {
