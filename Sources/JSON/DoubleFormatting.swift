@@ -17,20 +17,38 @@
 /// So integral values below 10^21 print without a point or exponent and read back with
 /// `readInt()`. Non-finite values have no JSON form; the caller refuses them.
 enum DoubleFormatting {
-    /// Appends the text of finite `value`.
-    static func append(_ value: Double, to output: inout [UInt8]) {
+    /// The longest text (`-1.7976931348623157e+308` is 24 bytes; every case stays below 26).
+    static let maximumLength = 32
+
+    /// Writes the text of finite `value` at `destination` (room for `maximumLength` bytes);
+    /// returns the bytes written.
+    static func write(_ value: Double, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         precondition(value.isFinite, "non-finite doubles have no JSON form")
-        if value.sign == .minus { output.append(UInt8(ascii: "-")) }
+        var position = 0
+        if value.sign == .minus {
+            destination[0] = UInt8(ascii: "-")
+            position = 1
+        }
         let magnitude = value.magnitude
         if magnitude < 0x1p53, magnitude.rounded(.towardZero) == magnitude {
             // Integral and exact as an integer: its digits are the shortest digits, and case 1
             // (or zero) applies.
-            IntegerFormatting.append(magnitude: UInt64(magnitude), to: &output)
-        } else if let (digits, decimals) = shortDecimal(magnitude) {
-            appendDecimal(digits: digits, decimals: decimals, to: &output)
-        } else {
-            appendFromDescription(magnitude, to: &output)
+            return position + IntegerFormatting.write(magnitude: UInt64(magnitude), to: destination + position)
         }
+        if let (digits, decimals) = shortDecimal(magnitude) {
+            return position + writeDecimal(digits: digits, decimals: decimals, to: destination + position)
+        }
+        var text: [UInt8] = []
+        appendFromDescription(magnitude, to: &text)
+        for (index, byte) in text.prefix(maximumLength - position).enumerated() { destination[position + index] = byte }
+        return position + min(text.count, maximumLength - position)
+    }
+
+    /// Appends the text of finite `value` to `output` (for tests and slow paths).
+    static func append(_ value: Double, to output: inout [UInt8]) {
+        var text = [UInt8](repeating: 0, count: maximumLength)
+        let written = text.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { write(value, to: $0) } ?? 0 }
+        output.append(contentsOf: text[0..<written])
     }
 
     /// The shortest `digits` × 10^−`decimals` that reads back as `magnitude`, when a quick search
@@ -58,20 +76,23 @@ enum DoubleFormatting {
         return nil
     }
 
-    /// Appends `digits` × 10^−`decimals` in plain decimal form (`12.345`, `0.00123`).
-    private static func appendDecimal(digits: UInt64, decimals: Int, to output: inout [UInt8]) {
-        var text: [UInt8] = []
-        IntegerFormatting.append(magnitude: digits, to: &text)
-        if text.count > decimals {
-            output.append(contentsOf: text[0..<(text.count - decimals)])
-            output.append(UInt8(ascii: "."))
-            output.append(contentsOf: text[(text.count - decimals)...])
-        } else {
-            output.append(UInt8(ascii: "0"))
-            output.append(UInt8(ascii: "."))
-            output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: decimals - text.count))
-            output.append(contentsOf: text)
+    /// Writes `digits` × 10^−`decimals` in plain decimal form (`12.345`, `0.00123`); returns the
+    /// bytes written.
+    private static func writeDecimal(digits: UInt64, decimals: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        let count = IntegerFormatting.digitCount(digits)
+        if count > decimals {
+            // Digits one byte to the right, then the integer part back left to make room for the point.
+            _ = IntegerFormatting.write(magnitude: digits, to: destination + 1)
+            let integerDigits = count - decimals
+            for index in 0..<integerDigits { destination[index] = destination[index + 1] }
+            destination[integerDigits] = UInt8(ascii: ".")
+            return count + 1
         }
+        destination[0] = UInt8(ascii: "0")
+        destination[1] = UInt8(ascii: ".")
+        for index in 0..<(decimals - count) { destination[2 + index] = UInt8(ascii: "0") }
+        _ = IntegerFormatting.write(magnitude: digits, to: destination + 2 + decimals - count)
+        return decimals + 2
     }
 
     /// Appends `magnitude` (positive, finite) from the shortest digits of Swift's `description`,
@@ -128,7 +149,7 @@ enum DoubleFormatting {
             }
             output.append(UInt8(ascii: "e"))
             output.append(n - 1 < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-            IntegerFormatting.append(magnitude: UInt64((n - 1).magnitude), to: &output)
+            IntegerFormatting.append(UInt64((n - 1).magnitude), to: &output)
         }
     }
 

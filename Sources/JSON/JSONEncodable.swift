@@ -17,13 +17,13 @@ public protocol JSONEncodable {
 
 extension JSONWriter {
     /// Writes `value`.
-    @inline(__always)
+    @inlinable
     public mutating func write<Value: JSONEncodable>(_ value: Value) {
         value.encode(to: &self)
     }
 
     /// Writes `"key":value` inside an object.
-    @inline(__always)
+    @inlinable
     public mutating func write<Value: JSONEncodable>(_ value: Value, forKey key: String) {
         writeKey(key)
         value.encode(to: &self)

@@ -18,7 +18,7 @@ extension JSONWriter {
     /// refused (recorded as `.invalidUTF8`; `finish()` throws it), never written.
     public mutating func writeKey(utf8 key: UnsafeRawBufferPointer) {
         if let bad = UTF8Validation.firstInvalidOffset(in: key) {
-            fail(.invalidUTF8, at: bytes.count, "key byte \(bad) does not start a well-formed UTF-8 character")
+            fail(.invalidUTF8, at: length, "key byte \(bad) does not start a well-formed UTF-8 character")
         }
         writeKey(checkedUTF8: key)
     }
@@ -28,34 +28,54 @@ extension JSONWriter {
     mutating func writeKey(checkedUTF8 key: UnsafeRawBufferPointer) {
         guard current.kind == .object, !current.hasPendingKey else {
             let detail = current.kind == .object ? "two keys in a row; write the first one's value" : "writeKey(_:) outside an object"
-            return fail(.invalidStructure, at: bytes.count, detail)
+            return fail(.invalidStructure, at: length, detail)
         }
-        if current.count > 0 { bytes.append(UInt8(ascii: ",")) }
-        let quoteOffset = bytes.count
-        if current.count > 0 { checkKey(key, at: quoteOffset) }
-        var record = KeyRecord(start: quoteOffset + 1, count: key.count, isInSideKeys: false)
-        if keyOrder == .sorted {
-            // Only the latest key matters for the order check.
-            sideKeys.removeSubrange(current.sideBase...)
-            keyRecords.removeSubrange(current.recordBase...)
-        }
-        if StringEscaping.needsEscaping(key) {
+        let hasMembers = current.count > 0
+        if hasMembers { checkKey(key, at: length + 1) }
+        let isPlain = !StringEscaping.needsEscaping(key)
+        let record: KeyRecord
+        if isPlain {
+            if keyOrder == .sorted, current.previousKey?.isInSideKeys == true { dropSideKeys(from: current.sideBase) }
+            record = KeyRecord(start: length + (hasMembers ? 2 : 1), count: key.count, isInSideKeys: false)
+        } else {
+            // Its written form differs from its value: keep the value aside for comparisons.
+            if keyOrder == .sorted { dropSideKeys(from: current.sideBase) }  // only the latest key is needed
             record = KeyRecord(start: sideKeys.count, count: key.count, isInSideKeys: true)
             sideKeys.append(contentsOf: key)
         }
-        keyRecords.append(record)
-        StringEscaping.appendQuoted(key, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        if keyOrder == .sorted {
+            current.previousKey = record
+        } else {
+            keyRecords.append(record)
+        }
+        // `,"key":` in one write.
+        let quotedLength = isPlain ? key.count + 2 : StringEscaping.escapedLength(key)
+        writeBytes(reserving: quotedLength + 2) { destination in
+            var position = 0
+            if hasMembers {
+                destination[0] = UInt8(ascii: ",")
+                position = 1
+            }
+            position += isPlain ? StringEscaping.writeQuotedPlain(key, to: destination + position)
+                                : StringEscaping.writeQuotedEscaped(key, to: destination + position)
+            destination[position] = UInt8(ascii: ":")
+            return position + 1
+        }
         current.count += 1
         current.hasPendingKey = true
+    }
+
+    /// Forgets the side-stored key bytes from `start` on.
+    @inline(__always)
+    mutating func dropSideKeys(from start: Int) {
+        if sideKeys.count > start { sideKeys.removeLast(sideKeys.count - start) }
     }
 
     /// Checks a new key against the current object's earlier keys.
     @inline(__always)
     private mutating func checkKey(_ key: UnsafeRawBufferPointer, at offset: Int) {
-        let records = keyRecords[current.recordBase...]
         if keyOrder == .sorted {
-            guard let previous = records.last else { return }
+            guard let previous = current.previousKey else { return }
             let order = withBytes(of: previous) { RawBytes.compare($0, key) }
             if order < 0 { return }
             let shown = JSONError.quoted(UnsafeRawBufferPointer(key))
@@ -65,7 +85,7 @@ extension JSONWriter {
                         "\(shown) written after \(before); sorted objects need keys in increasing UTF-8 byte order (use writeObject(sortingKeys:) for keys that are data)")
         }
         guard current.count < Self.linearKeyLimit else { return }  // checked by sorting at the end
-        for record in records where record.count == key.count {
+        for record in keyRecords[current.recordBase...] where record.count == key.count {
             if withBytes(of: record, { RawBytes.compare($0, key) }) == 0 {
                 return fail(.duplicateKey, at: offset, "\(JSONError.quoted(UnsafeRawBufferPointer(key))) written twice in one object")
             }
@@ -90,7 +110,7 @@ extension JSONWriter {
     /// Runs `body` over a recorded key's bytes.
     @inline(__always)
     private func withBytes<Result>(of record: KeyRecord, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        let storage = record.isInSideKeys ? sideKeys : bytes
-        return storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[record.start..<(record.start + record.count)])) }
+        let bytes = record.isInSideKeys ? sideKeys : storage
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[record.start..<(record.start + record.count)])) }
     }
 }

@@ -3,41 +3,37 @@ extension JSONWriter {
     /// Writes `null`.
     public mutating func writeNull() {
         willWriteValue()
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        writeLiteral("null")
     }
 
     /// Writes `true` or `false`.
     public mutating func write(_ value: Bool) {
         willWriteValue()
-        if value {
-            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
-        } else {
-            bytes.append(contentsOf: [UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e")])
-        }
+        writeLiteral(value ? "true" : "false")
     }
 
     /// Writes an integer exactly.
     public mutating func write(_ value: Int) {
         willWriteValue()
-        IntegerFormatting.append(value, to: &bytes)
+        writeBytes(reserving: IntegerFormatting.maximumLength) { IntegerFormatting.write(value, to: $0) }
     }
 
     /// Writes an integer exactly.
     public mutating func write(_ value: Int64) {
         willWriteValue()
-        IntegerFormatting.append(value, to: &bytes)
+        writeBytes(reserving: IntegerFormatting.maximumLength) { IntegerFormatting.write(value, to: $0) }
     }
 
     /// Writes an integer exactly (2^64−1 is `18446744073709551615`).
     public mutating func write(_ value: UInt64) {
         willWriteValue()
-        IntegerFormatting.append(value, to: &bytes)
+        writeBytes(reserving: IntegerFormatting.maximumLength) { IntegerFormatting.write(value, to: $0) }
     }
 
     /// Writes any integer of up to 64 bits exactly.
     public mutating func writeInteger<T: FixedWidthInteger>(_ value: T) {
         willWriteValue()
-        IntegerFormatting.append(value, to: &bytes)
+        writeBytes(reserving: IntegerFormatting.maximumLength) { IntegerFormatting.write(value, to: $0) }
     }
 
     /// Writes a double in its one text form (see `DoubleFormatting`): shortest round-trip digits,
@@ -46,11 +42,11 @@ extension JSONWriter {
     public mutating func write(_ value: Double) {
         willWriteValue()
         guard value.isFinite else {
-            fail(.nonFiniteNumber, at: bytes.count, "\(value) has no JSON form; write null or a string if the value can be missing")
-            bytes.append(UInt8(ascii: "0"))  // keeps the structure; the bytes are never handed out
+            fail(.nonFiniteNumber, at: length, "\(value) has no JSON form; write null or a string if the value can be missing")
+            appendByte(UInt8(ascii: "0"))  // keeps the structure; the bytes are never handed out
             return
         }
-        DoubleFormatting.append(value, to: &bytes)
+        writeBytes(reserving: DoubleFormatting.maximumLength) { DoubleFormatting.write(value, to: $0) }
     }
 
     /// Writes a string, escaped as RFC 8259 requires.
@@ -58,14 +54,14 @@ extension JSONWriter {
     public mutating func write(_ value: String) {
         willWriteValue()
         var value = value
-        value.withUTF8 { StringEscaping.appendQuoted(UnsafeRawBufferPointer($0), to: &bytes) }
+        value.withUTF8 { writeQuoted(UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes a string, escaped as RFC 8259 requires.
     public mutating func write(_ value: Substring) {
         willWriteValue()
         var value = value
-        value.withUTF8 { StringEscaping.appendQuoted(UnsafeRawBufferPointer($0), to: &bytes) }
+        value.withUTF8 { writeQuoted(UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes UTF-8 bytes as a string. Bytes that are not well-formed UTF-8 are refused
@@ -73,11 +69,36 @@ extension JSONWriter {
     public mutating func write(utf8 value: UnsafeRawBufferPointer) {
         willWriteValue()
         if let bad = UTF8Validation.firstInvalidOffset(in: value) {
-            fail(.invalidUTF8, at: bytes.count, "string byte \(bad) does not start a well-formed UTF-8 character")
-            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")])
+            fail(.invalidUTF8, at: length, "string byte \(bad) does not start a well-formed UTF-8 character")
+            writeLiteral("\"\"")
             return
         }
-        StringEscaping.appendQuoted(value, to: &bytes)
+        writeQuoted(value)
+    }
+
+    /// Writes checked UTF-8 as a quoted, escaped string.
+    @inline(__always)
+    mutating func writeQuoted(_ utf8: UnsafeRawBufferPointer) {
+        if StringEscaping.needsEscaping(utf8) {
+            writeBytes(reserving: StringEscaping.escapedLength(utf8)) { StringEscaping.writeQuotedEscaped(utf8, to: $0) }
+        } else {
+            writeBytes(reserving: utf8.count + 2) { StringEscaping.writeQuotedPlain(utf8, to: $0) }
+        }
+    }
+
+    /// Writes the bytes of `text` as they are.
+    @inline(__always)
+    mutating func writeLiteral(_ text: StaticString) {
+        writeVerbatim(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Writes `raw` as it is.
+    @inline(__always)
+    mutating func writeVerbatim(_ raw: UnsafeRawBufferPointer) {
+        writeBytes(reserving: raw.count) { destination in
+            if let source = raw.baseAddress { UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: raw.count) }
+            return raw.count
+        }
     }
 
     /// Writes UTF-8 bytes as a string; malformed UTF-8 is refused (see `write(utf8:)`).
@@ -100,9 +121,9 @@ extension JSONWriter {
         let checks = keyOrder == .sorted
         #endif
         if checks, let problem = Self.problem(inRaw: json, requiresSortedKeys: keyOrder == .sorted) {
-            fail(problem.code, at: bytes.count + problem.offset, "raw JSON: \(problem.detail)")
+            fail(problem.code, at: length + problem.offset, "raw JSON: \(problem.detail)")
         }
-        bytes.append(contentsOf: json)
+        writeVerbatim(json)
     }
 
     /// Inserts bytes that already are one minified JSON value (see `writeRaw(_:)`).

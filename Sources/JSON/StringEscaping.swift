@@ -19,33 +19,68 @@ enum StringEscaping {
         return false
     }
 
-    /// Appends `utf8` (well-formed UTF-8) as a quoted, escaped JSON string.
-    @inline(__always)
-    static func appendQuoted(_ utf8: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        var runStart = 0
-        for index in 0..<utf8.count where mustEscape(utf8[index]) {
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<index]))
-            appendEscape(of: utf8[index], to: &output)
-            runStart = index + 1
+    /// The length of `utf8` quoted and escaped, when `needsEscaping` said it has escapes.
+    static func escapedLength(_ utf8: UnsafeRawBufferPointer) -> Int {
+        var length = 2
+        for byte in utf8 {
+            length += !mustEscape(byte) ? 1 : (escapeLetter(of: byte) != nil ? 2 : 6)
         }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart...]))
-        output.append(UInt8(ascii: "\""))
+        return length
     }
 
-    /// Appends the escape of `byte`, one that `mustEscape`.
-    private static func appendEscape(of byte: UInt8, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\\"))
+    /// Writes `utf8` quoted, with no byte needing an escape, at `destination`; returns the bytes
+    /// written (`utf8.count + 2`).
+    @inline(__always)
+    static func writeQuotedPlain(_ utf8: UnsafeRawBufferPointer, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        destination[0] = UInt8(ascii: "\"")
+        if let source = utf8.baseAddress {
+            UnsafeMutableRawPointer(destination + 1).copyMemory(from: source, byteCount: utf8.count)
+        }
+        destination[utf8.count + 1] = UInt8(ascii: "\"")
+        return utf8.count + 2
+    }
+
+    /// Writes `utf8` quoted and escaped at `destination` (`escapedLength` bytes); returns the
+    /// bytes written.
+    static func writeQuotedEscaped(_ utf8: UnsafeRawBufferPointer, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        var position = 0
+        destination[position] = UInt8(ascii: "\"")
+        position += 1
+        for byte in utf8 {
+            guard mustEscape(byte) else {
+                destination[position] = byte
+                position += 1
+                continue
+            }
+            destination[position] = UInt8(ascii: "\\")
+            if let letter = escapeLetter(of: byte) {
+                destination[position + 1] = letter
+                position += 2
+            } else {
+                destination[position + 1] = UInt8(ascii: "u")
+                destination[position + 2] = UInt8(ascii: "0")
+                destination[position + 3] = UInt8(ascii: "0")
+                destination[position + 4] = JSONError.hexDigit(byte >> 4)
+                destination[position + 5] = JSONError.hexDigit(byte & 0x0F)
+                position += 6
+            }
+        }
+        destination[position] = UInt8(ascii: "\"")
+        return position + 1
+    }
+
+    /// The letter of the two-character escape of `byte` (`"`, `\`, `b`, `f`, `n`, `r`, `t`);
+    /// nil for the control characters written as `\u00xx`.
+    @inline(__always)
+    static func escapeLetter(of byte: UInt8) -> UInt8? {
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
-        case 0x08: output.append(UInt8(ascii: "b"))
-        case 0x0C: output.append(UInt8(ascii: "f"))
-        case 0x0A: output.append(UInt8(ascii: "n"))
-        case 0x0D: output.append(UInt8(ascii: "r"))
-        case 0x09: output.append(UInt8(ascii: "t"))
-        default:
-            output.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                       JSONError.hexDigit(byte >> 4), JSONError.hexDigit(byte & 0x0F)])
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        case 0x09: UInt8(ascii: "t")
+        default: nil
         }
     }
 }
