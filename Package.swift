@@ -22,11 +22,14 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CZlib"]),
         // A leaf: the standard library only, so it is fast and portable.
         .target(name: "JSON"),
+        // The project's benchmarks (called by `bench`); Foundation is allowed here, for comparisons.
+        .target(name: "MobiusBench", dependencies: ["JSON"]),
         .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "TestSupport"]),
         .testTarget(
             name: "ImagingTests",
