@@ -53,6 +53,20 @@ public struct JSONReader {
         try JSONValidator.withBytes(bytes) { (raw) throws(JSONError) in try decode(type, from: raw, maximumDepth: maximumDepth) }
     }
 
+    /// Runs `body` with a reader over `bytes`, then checks that only whitespace follows what it
+    /// read (`finish()`). Swift needs the closure's error type spelled out:
+    /// `try JSONReader.withReader(over: bytes) { (reader) throws(JSONError) in … }`.
+    @inlinable
+    public static func withReader<Result>(over bytes: [UInt8], maximumDepth: Int = JSONValidator.defaultMaximumDepth,
+                                          _ body: (inout JSONReader) throws(JSONError) -> Result) throws(JSONError) -> Result {
+        try JSONValidator.withBytes(bytes) { (raw) throws(JSONError) in
+            var reader = JSONReader(raw, maximumDepth: maximumDepth)
+            let result = try body(&reader)
+            try reader.finish()
+            return result
+        }
+    }
+
     /// The byte offset of the next unread byte (for a decoder's own error messages).
     public var offset: Int { scanner.offset }
 

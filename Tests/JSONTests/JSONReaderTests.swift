@@ -201,6 +201,30 @@ private struct Extraction: JSONDecodable, Equatable {
         #expect(equivalent?.code == .duplicateKey)
     }
 
+    @Test func aReaderOverAnArrayChecksWhatFollows() throws {
+        let bytes = Array(#" [7, "x"] "#.utf8)
+        let first = try JSONReader.withReader(over: bytes) { (reader) throws(JSONError) in
+            var array = try reader.beginArray()
+            var values: [Int] = []
+            while try reader.nextElement(in: &array) {
+                if try reader.peekKind() == .number { values.append(try reader.readInt()) }
+            }
+            return values
+        }
+        #expect(first == [7])
+        let trailing = jsonError { _ = try JSONReader.withReader(over: Array("1 2".utf8)) { (reader) throws(JSONError) in try reader.readInt() } }
+        #expect(trailing?.code == .trailingBytes && trailing?.offset == 2)
+    }
+
+    @Test func theDeepestAllowedNestingFitsOnTheStack() throws {
+        // 512 objects deep, each level with its inline key storage: scanned recursively.
+        let depth = JSONReader.allowedDepths.upperBound
+        let text = Array((String(repeating: #"{"a":"#, count: depth - 1) + "{}" + String(repeating: "}", count: depth - 1)).utf8)
+        try JSONValidator.validateObject(text, maximumDepth: depth)
+        try readWholeDocument(text, maximumDepth: depth)
+        #expect(jsonError { try JSONValidator.validateObject(text, maximumDepth: depth - 1) }?.code == .tooDeep)
+    }
+
     @Test func stringBytesCanBeReadWithoutAString() throws {
         let lengths = try withReader(#"["abc","\u00e9"]"#) { reader in
             var array = try reader.beginArray()
