@@ -28,11 +28,8 @@ extension JSONReader {
     /// Reads a non-negative integer into `UInt64` (all of 0…18446744073709551615, exactly).
     public mutating func readUInt64() throws(JSONError) -> UInt64 { try readSpecializedInteger(UInt64.self) }
 
-    /// `readInteger(_:)`, specialized at each call in this file (the public generic one is not
-    /// specialized for callers in other modules).
-    @_specialize(where T == Int)
-    @_specialize(where T == Int64)
-    @_specialize(where T == UInt64)
+    /// `readInteger(_:)` inlined at each call in this file, so it is specialized for the concrete
+    /// type (the public generic one is not specialized for callers in other modules).
     @inline(__always)
     private mutating func readSpecializedInteger<T: FixedWidthInteger>(_ type: T.Type) throws(JSONError) -> T {
         try readInteger(type)
