@@ -28,7 +28,7 @@
 /// unsorted "canonical" output cannot escape. Keys known in code are written in order by the
 /// encoder (the check costs one comparison with the previous key); keys that are data go
 /// through `writeObject(sortingKeys:_:)` or a `[String: Value]`, which sort them.
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
     /// How object keys are ordered.
     public enum KeyOrder: Sendable {
         /// In the order written (duplicates still refused).
