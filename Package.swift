@@ -20,12 +20,16 @@ let package = Package(
         .target(name: "Integrity", dependencies: ["CZlib"]),
         .target(name: "Journal", dependencies: ["Integrity", "CZlib"]),
         .target(name: "Imaging", dependencies: ["CZlib"]),
-        .target(name: "MobiusBench", dependencies: ["Journal", "Imaging"]),
+        // A leaf: the standard library only, so it is fast and portable.
+        .target(name: "JSON"),
+        // The project's benchmarks (called by `bench`); Foundation is allowed here, for comparisons.
+        .target(name: "MobiusBench", dependencies: ["Journal", "Imaging", "JSON"]),
         .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "MobiusBench"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests",
             dependencies: ["Imaging", "TestSupport"],
