@@ -18,13 +18,13 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Integrity", dependencies: ["CZlib"]),
-        .target(name: "Journal", dependencies: ["Integrity", "CZlib"]),
+        .target(name: "Journal", dependencies: ["Integrity", "JSON", "CZlib"]),
         .target(name: "Imaging", dependencies: ["CZlib"]),
         // A leaf: the standard library only, so it is fast and portable.
         .target(name: "JSON"),
         // The project's benchmarks (called by `bench`); Foundation is allowed here, for comparisons.
         .target(name: "MobiusBench", dependencies: ["Journal", "Imaging", "JSON"]),
-        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "MobiusBench"]),
+        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),

@@ -20,6 +20,12 @@ public enum JSONValidator {
         try withBytes(bytes) { (raw) throws(JSONError) in try validateObject(raw, maximumDepth: maximumDepth) }
     }
 
+    /// Throws unless `bytes` are exactly one JSON object; returns whether it is minified (no
+    /// whitespace outside strings): the journal's check of every record it reads.
+    public static func isMinifiedObject(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int = defaultMaximumDepth) throws(JSONError) -> Bool {
+        try !scanObject(bytes, maximumDepth: maximumDepth)
+    }
+
     /// `text` without insignificant whitespace; throws unless it is exactly one JSON object.
     ///
     /// Keys keep their order and strings and numbers their bytes (escapes are not rewritten): the

@@ -1,3 +1,5 @@
+import JSON
+
 /// An event to append: everything but the seq and timestamp, which the writer assigns.
 public struct EventDraft: Sendable, Equatable {
     /// The event type, a dotted name such as `extraction.completed` (letters, digits, `.`, `_`, `-`).
@@ -24,7 +26,7 @@ public struct EventDraft: Sendable, Equatable {
         do {
             minified = try JSONValidator.minifiedObject(data)
         } catch {
-            throw JournalError(.invalidEvent, "data of a '\(type)' event is not a JSON object: \(error)")
+            throw JournalError(.invalidEvent, "data of a '\(type)' event must be one JSON object: \(error)")
         }
         guard minified.count <= JournalFormat.maxDataLength else {
             throw JournalError(.invalidEvent, "data of a '\(type)' event is \(minified.count) bytes; the limit is \(JournalFormat.maxDataLength)")

@@ -1,3 +1,5 @@
+import JSON
+
 /// The content rules every record must meet (RECORDS in JournalFormat.swift), checked by the
 /// writer before an append and by every reader before it hands out an event: a frame's CRC and
 /// chain prove only that its bytes were not changed since someone computed them, and the chain
@@ -25,8 +27,11 @@ package enum RecordContent {
                 return "request id is not printable ASCII without '\"' or '\\'"
             }
         }
-        guard let minified = try? JSONValidator.minifiedObject(record.data) else { return "data is not one valid JSON object" }
-        guard minified.elementsEqual(record.data) else { return "data is not in the minified form the writer stores" }
+        do {
+            guard try JSONValidator.isMinifiedObject(record.data) else { return "data is not in the minified form the writer stores" }
+        } catch {
+            return "data is not one valid JSON object: \(error)"
+        }
         return nil
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import JSON
 import Journal
 
 /// Splits standard-input bytes into JSON Lines and turns each into an `EventDraft`.
@@ -72,53 +73,54 @@ struct EventLineParser {
         return (lineNumber + 1, "input ended inside this line (no newline), so it was not appended")
     }
 
-    /// The text of a JSON string value; nil if `value` is not a string.
-    static func stringValue(_ value: [UInt8]) -> String? {
-        guard value.first == UInt8(ascii: "\"") else { return nil }
-        return try? JSONValidator.decodeString(value)
-    }
-
     /// A problem with one line.
     struct Problem: Error { let message: String }
 
-    /// Parses one line; nil for a blank line.
+    /// Parses one line; nil for a blank line. The line must be exactly one JSON object with
+    /// the keys `type` and `data` and optionally `requestId` and `v`, each once.
     static func draft(fromLine line: [UInt8]) -> Result<EventDraft?, Problem> {
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .success(nil) }
-        let members: [(key: String, value: [UInt8])]
-        do {
-            members = try JSONValidator.members(ofObject: line)
-        } catch {
-            return .failure(Problem(message: "not a JSON object: \(error)"))
+        guard let first = line.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return .success(nil) }
+        guard line[first] == UInt8(ascii: "{") else {
+            return .failure(Problem(message: "not a JSON object: expected '{' at byte \(first)"))
         }
         var type: String?
         var data: [UInt8]?
         var requestId: String?
         var version: UInt64 = 1
-        var seen: Set<String> = []
-        for (key, value) in members {
-            // Keys compare after unescaping, so "t\u0079pe" repeats "type" too.
-            guard seen.insert(key).inserted else {
-                return .failure(Problem(message: "\"\(Echoed(key))\" is given twice; give each key once"))
-            }
-            switch key {
-            case "type":
-                guard let text = stringValue(value) else { return .failure(Problem(message: "\"type\" must be a string")) }
-                type = text
-            case "data":
-                guard value.first == UInt8(ascii: "{") else { return .failure(Problem(message: "\"data\" must be a JSON object")) }
-                data = value
-            case "requestId":
-                guard let text = stringValue(value) else { return .failure(Problem(message: "\"requestId\" must be a string")) }
-                requestId = text
-            case "v":
-                switch versionNumber(value) {
-                case .success(let number): version = number
-                case .failure(let problem): return .failure(problem)
+        var problem: Problem?
+        do {
+            try JSONReader.withReader(over: line) { (reader) throws(JSONError) in
+                var object = try reader.beginObject()
+                // Every member is read (a value left unread is still checked), so bad JSON anywhere
+                // is reported before a problem with what the line means.
+                while let key = try reader.nextKey(in: &object) {
+                    guard problem == nil else { continue }
+                    switch key {
+                    case "type":
+                        guard try reader.peekKind() == .string else { problem = Problem(message: "\"type\" must be a string"); break }
+                        type = try reader.readString()
+                    case "requestId":
+                        guard try reader.peekKind() == .string else { problem = Problem(message: "\"requestId\" must be a string"); break }
+                        requestId = try reader.readString()
+                    case "data":
+                        guard try reader.peekKind() == .object else { problem = Problem(message: "\"data\" must be a JSON object"); break }
+                        data = try rawValue(&reader, in: line)
+                    case "v":
+                        switch versionNumber(try rawValue(&reader, in: line)) {
+                        case .success(let number): version = number
+                        case .failure(let failure): problem = failure
+                        }
+                    default:
+                        problem = Problem(message: "unknown key \"\(Echoed(key.string))\" (allowed: type, data, requestId, v)")
+                    }
                 }
-            default:
-                return .failure(Problem(message: "unknown key \"\(Echoed(key))\" (allowed: type, data, requestId, v)"))
             }
+        } catch where error.code == .duplicateKey {
+            return .failure(Problem(message: "\(Echoed(error.detail)); give each key once"))
+        } catch {
+            return .failure(Problem(message: "not a JSON object: \(Echoed(error.description))"))
         }
+        if let problem { return .failure(problem) }
         guard let type else { return .failure(Problem(message: "missing \"type\"")) }
         guard let data else { return .failure(Problem(message: "missing \"data\"")) }
         do {
@@ -126,6 +128,14 @@ struct EventLineParser {
         } catch {
             return .failure(Problem(message: error.message))
         }
+    }
+
+    /// The bytes of the value at the reader, as they are in `line`.
+    private static func rawValue(_ reader: inout JSONReader, in line: [UInt8]) throws(JSONError) -> [UInt8] {
+        _ = try reader.peekKind()
+        let start = reader.offset
+        try reader.skipValue()
+        return Array(line[start..<reader.offset])
     }
 
     /// `"v"`: a JSON number that is a whole number from 0 to 2^64 − 1.

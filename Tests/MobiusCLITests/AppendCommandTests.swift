@@ -78,7 +78,7 @@ import TestSupport
         let lines = run.errors.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 4 && lines[3].isEmpty)
         #expect(lines[0] == #"mobius-dhash append: line 2: unknown key "bad\u001b[2Jkey" (allowed: type, data, requestId, v)"#)
-        #expect(lines[1] == #"mobius-dhash append: line 3: "type" is given twice; give each key once"#)
+        #expect(lines[1] == #"mobius-dhash append: line 3: "type" appears twice in one object (first at byte 1); give each key once"#)
         #expect(lines[2].hasPrefix("mobius-dhash append: line 4: event type '" + String(repeating: "y", count: 200) + "…'"))
     }
 }

@@ -12,10 +12,10 @@ import TestSupport
     }
 
     @Test(arguments: [
-        (#"{"type":"a","type":"b","data":{}}"#, #""type" is given twice; give each key once"#),
-        (#"{"type":"a","data":{},"data":{"x":1}}"#, #""data" is given twice; give each key once"#),
-        (#"{"type":"a","t\u0079pe":"b","data":{}}"#, #""type" is given twice; give each key once"#),
-        (#"{"type":"a","data":{},"v":1,"v":2}"#, #""v" is given twice; give each key once"#),
+        (#"{"type":"a","type":"b","data":{}}"#, #""type" appears twice in one object (first at byte 1); give each key once"#),
+        (#"{"type":"a","data":{},"data":{"x":1}}"#, #""data" appears twice in one object (first at byte 12); give each key once"#),
+        (#"{"type":"a","t\u0079pe":"b","data":{}}"#, #""type" appears twice in one object (first at byte 1); give each key once"#),
+        (#"{"type":"a","data":{},"v":1,"v":2}"#, #""v" appears twice in one object (first at byte 22); give each key once"#),
     ])
     func aKeyGivenTwiceIsRefusedNotResolvedLastWins(line: String, message: String) {
         #expect(problem(line) == message)

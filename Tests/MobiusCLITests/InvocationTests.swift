@@ -124,7 +124,7 @@ import Testing
         (["inspect", "--since", "2026-11-28", "--until", "2026-11-27"], "--until is before --since; swap them"),
         (["append", "--stdin", "--type", "t"], "--stdin reads events from standard input; do not combine it with --type, --payload or --request-id"),
         (["append", "--type", "t"], "give --type T and --payload JSON, or --stdin"),
-        (["append", "--type", "t", "--payload", "[1]"], "data of a 't' event is not a JSON object: expected a JSON object at byte 0"),
+        (["append", "--type", "t", "--payload", "[1]"], "data of a 't' event must be one JSON object: not a JSON object at byte 0: expected '{', found '['"),
         (["hash", "-", "-"], "'-' (standard input) can be given only once"),
         (["hash"], "needs at least one FILE; name the image files to hash, or '-' for standard input"),
         (["append", "--segment-bytes", "4095", "--stdin"], "--segment-bytes takes a size from 4 KiB to 1 GiB such as 64MiB or 4096, not '4095'"),

@@ -73,7 +73,7 @@ struct CommandRun {
         #expect(piped.output == "2\n3\n4\n")
         #expect(piped.status == .checkFailed, "malformed lines make the exit status 1")
         #expect(piped.errors == """
-            mobius-dhash append: line 4: not a JSON object: expected a JSON object at byte 0
+            mobius-dhash append: line 4: not a JSON object: expected '{' at byte 0
             mobius-dhash append: line 5: unknown key "extra" (allowed: type, data, requestId, v)
             mobius-dhash append: line 6: missing "type"
 
