@@ -48,7 +48,11 @@ package final class PayloadDecoder {
             var previousDelta: UInt64 = 0
             for index in 0..<header.count {
                 let record: RecordView
-                do throws(FrameError) { record = try RecordCodec.decode(&cursor) } catch { throw damaged(error) }
+                do throws(FrameError) {
+                    record = try RecordCodec.decode(&cursor)
+                } catch {
+                    throw damaged(FrameError(error.code, at: error.offset, "record \(index + 1) of \(header.count): \(error.detail)"))
+                }
                 if isDelivering {
                     try body(scanned.firstSeq + UInt64(index), scanned.firstTimestamp + record.timestampDelta, record)
                     continue

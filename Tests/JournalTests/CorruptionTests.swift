@@ -24,47 +24,67 @@ import Testing
         }
     }
 
-    @Test func everySingleBitFlipIsReportedWithItsSegmentAndOffset() throws {
+    @Test func everySingleBitFlipIsReportedWithItsFileAndOffsetAndWriteOpenDoesWhatVerifySays() throws {
         let journal = try TestJournal()
         defer { journal.root.remove() }
-        try CorruptionTests.smallJournal(journal)
+        try CorruptionTests.smallJournal(journal, frames: 9)
         let layout = try CorruptionTests.frameStarts(journal)
-        #expect(layout.count == 2)
+        #expect(layout.count == 3)
+        #expect(layout.allSatisfy { $0.starts.count >= 2 }, "several frames per segment")
         #expect(try JournalVerifier.verify(directory: journal.directory).isIntact)
+        let indexes = layout.map { $0.path.replacingOccurrences(of: ".seg", with: ".idx") }
         var flips = 0
-        for (segmentIndex, segment) in layout.enumerated() {
-            let original = try Data(contentsOf: URL(fileURLWithPath: segment.path))
-            let name = (segment.path as NSString).lastPathComponent
+        for (file, starts) in layout.map({ ($0.path, $0.starts) }) + indexes.map({ ($0, [Int]()) }) {
+            let original = try Data(contentsOf: URL(fileURLWithPath: file))
+            let name = (file as NSString).lastPathComponent
             for byte in 0..<original.count {
-                // The damage is reported at the start of the frame holding the byte, or inside
-                // the 64-byte segment header.
-                let frameStart = segment.starts.last { $0 <= byte }
+                // Frame damage is reported at the start of the frame holding the byte, header
+                // damage inside the 64-byte header, index damage at the index file.
+                let frameStart = starts.last { $0 <= byte }
                 for bit in 0..<8 {
                     var damaged = original
                     damaged[byte] ^= UInt8(1 << bit)
-                    try damaged.write(to: URL(fileURLWithPath: segment.path))
-                    let report = try JournalVerifier.verify(directory: journal.directory)
+                    try damaged.write(to: URL(fileURLWithPath: file))
                     flips += 1
-                    guard report.damages.count == 1, let damage = report.damages.first else {
-                        Issue.record("flip of bit \(bit) at \(name):\(byte) gave \(report.damages)")
+                    let report = bit == byte % 8
+                        ? try journal.expectVerifyAgreesWithWriteOpen("flip of bit \(bit) at \(name):\(byte)")
+                        : try JournalVerifier.verify(directory: journal.directory, deep: true)
+                    guard let damage = report.damages.first else {
+                        Issue.record("flip of bit \(bit) at \(name):\(byte) was not reported")
                         continue
                     }
-                    #expect(damage.segment == name)
-                    if byte < JournalFormat.segmentHeaderLength {
+                    #expect(report.damages.count <= 2, "flip of bit \(bit) at \(name):\(byte) gave \(report.damages)")
+                    #expect(damage.segment == name, "flip at \(name):\(byte) reported in \(damage.segment)")
+                    if starts.isEmpty {
+                        #expect(damage.kind == .invalidIndex, "flip at \(name):\(byte) gave \(damage)")
+                    } else if byte < JournalFormat.segmentHeaderLength {
                         #expect(damage.offset < JournalFormat.segmentHeaderLength, "header flip at \(byte) reported at \(damage.offset)")
                     } else {
                         #expect(damage.offset == frameStart, "flip at \(name):\(byte) reported at \(damage.offset)")
                     }
-                    // Only the last frame of the last segment can be a torn tail.
-                    let isLastFrame = segmentIndex == layout.count - 1 && frameStart == segment.starts.last && byte >= JournalFormat.segmentHeaderLength
-                    if !isLastFrame { #expect(!damage.isTornTail, "flip at \(name):\(byte) called a torn tail") }
                 }
             }
-            try original.write(to: URL(fileURLWithPath: segment.path))
+            try original.write(to: URL(fileURLWithPath: file))
         }
-        #expect(flips == layout.map(\.size).reduce(0, +) * 8)
-        #expect(layout.allSatisfy { $0.starts.count >= 2 }, "several frames per segment")
+        #expect(flips == (layout.map(\.size).reduce(0, +) + indexes.map { try! Data(contentsOf: URL(fileURLWithPath: $0)).count }.reduce(0, +)) * 8)
         #expect(try JournalVerifier.verify(directory: journal.directory, deep: true).isIntact)
+    }
+
+    @Test func verifyReportsDamageInEverySegmentItReaches() throws {
+        let journal = try TestJournal()
+        defer { journal.root.remove() }
+        try CorruptionTests.smallJournal(journal, frames: 9)
+        let layout = try CorruptionTests.frameStarts(journal)
+        for segment in layout {
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: segment.path))
+            bytes[segment.starts[1] + 9] ^= 0x40
+            try bytes.write(to: URL(fileURLWithPath: segment.path))
+        }
+        let report = try JournalVerifier.verify(directory: journal.directory)
+        for segment in layout {
+            let name = (segment.path as NSString).lastPathComponent
+            #expect(report.damages.contains { $0.segment == name && $0.offset == segment.starts[1] }, "\(name): \(report.damages)")
+        }
     }
 
     @Test func truncationAtEveryOffsetOfTheLastFrameRecoversToThePreviousFrame() throws {

@@ -13,6 +13,9 @@ final class Faults: Sendable {
     let shortWriteLimit = Atomic<Int>(0)
     /// pwrite calls that succeed (short or not) before `writeErrno` applies; −1: apply at once.
     let writesBeforeError = Atomic<Int>(-1)
+    /// A full disk: no file may grow past this size (0: no limit); writes beyond it are short,
+    /// then fail with ENOSPC, as on a real filesystem.
+    let capacity = Atomic<Int>(0)
 
     var calls: SystemCalls {
         var calls = SystemCalls.live
@@ -26,6 +29,13 @@ final class Faults: Sendable {
                     return -1
                 }
                 writesBeforeError.store(remaining - 1, ordering: .relaxed)
+            }
+            let capacity = capacity.load(ordering: .relaxed)
+            var info = stat()
+            if capacity > 0, fstat(fd, &info) == 0, offset + buffer.count > max(capacity, Int(info.st_size)) {
+                let room = max(capacity, Int(info.st_size)) - offset
+                guard room > 0 else { errno = ENOSPC; return -1 }
+                return live.pwrite(fd, UnsafeRawBufferPointer(rebasing: buffer[..<room]), offset)
             }
             let limit = shortWriteLimit.load(ordering: .relaxed)
             let slice = limit > 0 && buffer.count > limit ? UnsafeRawBufferPointer(rebasing: buffer[..<limit]) : buffer
@@ -107,6 +117,40 @@ final class Faults: Sendable {
             faults.writesBeforeError.store(3, ordering: .relaxed)
             faults.writeErrno.store(ENOSPC, ordering: .relaxed)
         }
+    }
+
+    /// With less than a preallocation step free, appends go on as long as their frames fit; the
+    /// first that does not fit fails with ENOSPC and nothing acknowledged is lost.
+    @Test func aFullDiskStopsPreallocationNotAppends() throws {
+        let journal = try TestJournal()
+        defer { journal.root.remove() }
+        let faults = Faults()
+        let writer = try JournalWriter.open(journal.configuration(durability: .always, preallocation: 8192, calls: faults.calls))
+        _ = try writer.append([journal.draft(0)])
+        let size = try Data(contentsOf: URL(fileURLWithPath: try journal.segmentPaths()[0])).count
+        // The disk has 1.5 KiB left beyond what is allocated: less than one preallocation step.
+        faults.capacity.store(size + 1536, ordering: .relaxed)
+        var acknowledged = 1
+        var failure: JournalError?
+        while failure == nil && acknowledged < 10_000 {
+            do {
+                _ = try writer.append([journal.draft(acknowledged)])
+                acknowledged += 1
+            } catch {
+                failure = error
+            }
+        }
+        #expect(failure?.errno == ENOSPC, "\(String(describing: failure))")
+        try? writer.close()
+        faults.capacity.store(0, ordering: .relaxed)
+        let reopened = try JournalWriter.open(journal.configuration())
+        try reopened.close()
+        let events = try journal.readAll().events
+        #expect(events.prefix(acknowledged).map(\.data) == (0..<acknowledged).map { journal.draft($0).data })
+        // Frames went on into the last 1.5 KiB, past the preallocated space.
+        let lastFrame = try CorruptionTests.frameStarts(journal)[0].starts[acknowledged - 1]
+        #expect(lastFrame > size + 1024, "last acknowledged frame at \(lastFrame); preallocated to \(size)")
+        #expect(try JournalVerifier.verify(directory: journal.directory, deep: true).isIntact)
     }
 
     @Test func shortWritesAloneAreCompletedNotFailures() throws {
