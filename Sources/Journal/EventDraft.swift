@@ -14,11 +14,11 @@ public struct EventDraft: Sendable, Equatable {
     /// Validates the fields and minifies `data`; throws `JournalError` with code `.invalidEvent`
     /// naming what is wrong.
     public init(type: String, version: UInt64 = 1, requestId: String? = nil, data: some Collection<UInt8>) throws(JournalError) {
-        guard !type.isEmpty, type.utf8.count <= JournalFormat.maxTypeLength, type.utf8.allSatisfy(RecordContent.isTypeByte) else {
+        guard !type.isEmpty, type.utf8.count <= JournalFormat.maxTypeLength, RecordContent.isValidType(type) else {
             throw JournalError(.invalidEvent, "event type '\(type)' must be 1–255 characters of letters, digits, '.', '_' or '-'")
         }
         if let requestId {
-            guard requestId.utf8.count <= JournalFormat.maxRequestIdLength, requestId.utf8.allSatisfy(RecordContent.isRequestIdByte) else {
+            guard requestId.utf8.count <= JournalFormat.maxRequestIdLength, RecordContent.isValidRequestId(requestId) else {
                 throw JournalError(.invalidEvent, "requestId must be at most 255 printable ASCII characters without '\"' or '\\'")
             }
         }

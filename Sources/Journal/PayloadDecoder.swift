@@ -3,6 +3,8 @@ package final class PayloadDecoder {
     private let decompressor = Decompressor()
     private var inflated = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
     private var typeNames: [(bytes: [UInt8], name: String)] = []
+    /// The records of the frame being read, checked before any is delivered (reused).
+    private var checked: [RecordView] = []
 
     /// A decoder with an empty buffer.
     package init() {}
@@ -43,31 +45,30 @@ package final class PayloadDecoder {
         }
         // Every record is checked before any is handed out: a frame is one commit, and a reader
         // never delivers part of a frame it would then report as damaged.
-        for isDelivering in [false, true] {
-            var cursor = ByteCursor(records)
-            var previousDelta: UInt64 = 0
-            for index in 0..<header.count {
-                let record: RecordView
-                do throws(FrameError) {
-                    record = try RecordCodec.decode(&cursor)
-                } catch {
-                    throw damaged(FrameError(error.code, at: error.offset, "record \(index + 1) of \(header.count): \(error.detail)"))
-                }
-                if isDelivering {
-                    try body(scanned.firstSeq + UInt64(index), scanned.firstTimestamp + record.timestampDelta, record)
-                    continue
-                }
-                guard record.timestampDelta >= previousDelta, record.timestampDelta <= header.timestampSpan else {
-                    throw damaged(FrameError(.badRecord, at: cursor.offset, "record \(index + 1) has timestamp delta \(record.timestampDelta) outside the frame's span"))
-                }
-                previousDelta = record.timestampDelta
-                if let problem = RecordContent.problem(in: record) {
-                    throw damaged(FrameError(.badRecord, at: cursor.offset, "record \(index + 1) (seq \(scanned.firstSeq + UInt64(index))): \(problem)"))
-                }
+        checked.removeAll(keepingCapacity: true)
+        var cursor = ByteCursor(records)
+        var previousDelta: UInt64 = 0
+        for index in 0..<header.count {
+            let record: RecordView
+            do throws(FrameError) {
+                record = try RecordCodec.decode(&cursor)
+            } catch {
+                throw damaged(FrameError(error.code, at: error.offset, "record \(index + 1) of \(header.count): \(error.detail)"))
             }
-            guard cursor.remaining == 0 else {
-                throw damaged(FrameError(.badRecord, at: cursor.offset, "\(cursor.remaining) bytes left after the frame's \(header.count) records"))
+            guard record.timestampDelta >= previousDelta, record.timestampDelta <= header.timestampSpan else {
+                throw damaged(FrameError(.badRecord, at: cursor.offset, "record \(index + 1) has timestamp delta \(record.timestampDelta) outside the frame's span"))
             }
+            previousDelta = record.timestampDelta
+            if let problem = RecordContent.problem(in: record) {
+                throw damaged(FrameError(.badRecord, at: cursor.offset, "record \(index + 1) (seq \(scanned.firstSeq + UInt64(index))): \(problem)"))
+            }
+            checked.append(record)
+        }
+        guard cursor.remaining == 0 else {
+            throw damaged(FrameError(.badRecord, at: cursor.offset, "\(cursor.remaining) bytes left after the frame's \(header.count) records"))
+        }
+        for (index, record) in checked.enumerated() {
+            try body(scanned.firstSeq + UInt64(index), scanned.firstTimestamp + record.timestampDelta, record)
         }
     }
 
