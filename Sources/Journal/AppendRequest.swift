@@ -1,7 +1,7 @@
 import Dispatch
 
-/// What an append call gets back: its seqs once acknowledged, or why it was not written.
-typealias AppendResult = Result<ClosedRange<UInt64>, JournalError>
+/// What an append call gets back: its receipt once acknowledged, or why it was not written.
+typealias AppendResult = Result<AppendReceipt, JournalError>
 
 /// One caller's append waiting in the group-commit queue.
 final class AppendRequest: @unchecked Sendable {
@@ -50,8 +50,8 @@ final class Parking: @unchecked Sendable {
         case lead
         /// The I/O role is yours: write the ready frames.
         case writeTurn
-        /// Your append was acknowledged with these seqs.
-        case done(ClosedRange<UInt64>)
+        /// Your append was acknowledged with this receipt.
+        case done(AppendReceipt)
         /// Your append was not written; throw this.
         case failed(JournalError)
         /// The writer closed: a committer thread exits.

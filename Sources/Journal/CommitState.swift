@@ -20,6 +20,22 @@ struct BuiltFrame {
     let frame: PreparedFrame
     /// Its appends, in seq order.
     let batch: [AppendRequest]
+
+    /// The frame as the commit feed delivers it: its drafts with the seqs and timestamp they
+    /// were committed with (the stored bytes are the drafts' bytes, so a reader sees the same).
+    var committed: CommittedFrame {
+        var events: [JournalEvent] = []
+        events.reserveCapacity(Int(frame.seqs.count))
+        var seq = frame.seqs.lowerBound
+        for request in batch {
+            for draft in request.drafts {
+                events.append(JournalEvent(seq: seq, timestamp: frame.timestamp, type: draft.type, version: draft.version,
+                                           requestId: draft.requestId, data: draft.data))
+                seq += 1
+            }
+        }
+        return CommittedFrame(events: events, timestamp: frame.timestamp, chain: frame.chain)
+    }
 }
 
 /// The group-commit state machine, always accessed under the writer's mutex.
@@ -76,6 +92,8 @@ struct CommitState {
     var failure: JournalError?
     /// `close` was called.
     var isClosed = false
+    /// `close`, waiting for what is in flight; woken (`.stop`) once nothing is busy.
+    var closeWaiter: Parking?
     /// Seq of the last acknowledged event.
     var headSeq: UInt64
     /// Chain value after the last acknowledged frame.
@@ -177,7 +195,8 @@ struct CommitState {
             for member in built.batch {
                 let seqs = next...(next + UInt64(member.drafts.count) - 1)
                 next = seqs.upperBound + 1
-                if member === own { ownResult = .success(seqs) } else { complete(member, with: .success(seqs)) }
+                let receipt = AppendReceipt(seqs: seqs, timestamp: built.frame.timestamp, chain: built.frame.chain, frameLastSeq: built.frame.seqs.upperBound)
+                if member === own { ownResult = .success(receipt) } else { complete(member, with: .success(receipt)) }
             }
             release(built.batch)
         }
@@ -263,7 +282,7 @@ struct CommitState {
         switch request.completion {
         case .parked(let parking):
             switch result {
-            case .success(let seqs): signal(parking, .done(seqs))
+            case .success(let receipt): signal(parking, .done(receipt))
             case .failure(let error): signal(parking, .failed(error))
             }
         case .resume(let continuation):

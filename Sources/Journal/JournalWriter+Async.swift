@@ -30,7 +30,7 @@ extension JournalWriter {
     ///
     /// Throws `.invalidEvent` (nothing written) for an empty or over-64-MiB batch, the I/O error
     /// that stopped the writer, `.writerFailed` after an earlier failure, `.closed` after `close`.
-    public func append(_ drafts: [EventDraft]) async throws(JournalError) -> ClosedRange<UInt64> {
+    public func append(_ drafts: [EventDraft]) async throws(JournalError) -> AppendReceipt {
         let bytes = try JournalWriter.recordByteCount(of: drafts)
         let request = AppendRequest(drafts: drafts, byteCount: bytes, completion: nil)
         let result = await withTaskCancellationHandler {

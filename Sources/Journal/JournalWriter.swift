@@ -39,7 +39,10 @@ public final class JournalWriter: Sendable {
     // accesses.
     private let sealer: Exclusive<FrameBuilder>
     private let output: Exclusive<SegmentWriter>
-    private let flusherStopped = Atomic<Bool>(false)
+    /// `.batch` mode's periodic sync (nil otherwise).
+    private let flusher: BatchFlusher?
+    /// Committed frames, in seq order, for subscribers (`subscribe`).
+    let feed: CommitFeed
 
     /// Opens (creating if needed) the journal in `configuration.directory` for writing.
     ///
@@ -74,14 +77,31 @@ public final class JournalWriter: Sendable {
         self.io = io
         lockDescriptor = lock
         recoveryReports = reports
+        feed = CommitFeed(nextSeq: tail?.nextSeq ?? 1)
         sealer = Exclusive(FrameBuilder(tail: tail, segmentByteLimit: configuration.segmentByteLimit, clock: configuration.clock))
         output = Exclusive(try SegmentWriter(directory: configuration.directory, tail: tail, configuration: configuration, io: io))
         state = PlainLock(CommitState(headSeq: (tail?.nextSeq ?? 1) - 1, chain: tail?.chain ?? .zero, encoderCount: JournalWriter.encoderCount,
                                       pendingEventLimit: configuration.pendingEventLimit, pendingByteLimit: configuration.pendingByteLimit))
-        if configuration.durability == .batch { startFlusher() }
+        flusher = configuration.durability == .batch ? BatchFlusher(interval: configuration.batchSyncInterval) : nil
+        flusher?.start { [weak self] in self?.syncUnsyncedWrites() ?? true }
     }
 
-    deinit { try? close() }
+    deinit {
+        do throws(JournalError) {
+            try close()
+        } catch {
+            let line = Array("mobius-dhash: a journal writer was dropped without close() and closing it failed: \(error)\n".utf8)
+            _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// Subscribes to the commit feed: every frame committed from now on, in seq order, after it
+    /// is acknowledged, with exactly the events and timestamp a reader will see (see
+    /// `CommitSubscription`, which also says what happens to a subscriber that falls more than
+    /// `bufferedEventLimit` events behind). The subscription ends when the writer closes or stops.
+    public func subscribe(bufferedEventLimit: Int = 1 << 16) -> CommitSubscription {
+        update { s in feed.subscribe(startSeq: s.headSeq + 1, bufferedEventLimit: bufferedEventLimit) }
+    }
 
     /// Seq of the last acknowledged event (0 for an empty journal).
     public var headSeq: UInt64 { update { $0.headSeq } }
@@ -96,7 +116,7 @@ public final class JournalWriter: Sendable {
     /// Waits while the queue is full (`pendingEventLimit` / `pendingByteLimit`).
     /// Throws `.invalidEvent` (nothing written) for an empty or over-64-MiB batch, the I/O error
     /// that stopped the writer, `.writerFailed` after an earlier failure, `.closed` after `close`.
-    public func append(_ drafts: [EventDraft]) throws(JournalError) -> ClosedRange<UInt64> {
+    public func append(_ drafts: [EventDraft]) throws(JournalError) -> AppendReceipt {
         let bytes = try JournalWriter.recordByteCount(of: drafts)
         let parking = Parking()
         let request = AppendRequest(drafts: drafts, byteCount: bytes, completion: .parked(parking))
@@ -117,7 +137,7 @@ public final class JournalWriter: Sendable {
             case .lead: leads = true
             case .writeTurn:
                 if let result = writeReadyFrames(own: request, committer: nil) { return try result.get() }
-            case .done(let seqs): return seqs
+            case .done(let receipt): return receipt
             case .failed(let error): throw error
             case .waiting, .stop: continue
             }
@@ -197,16 +217,21 @@ public final class JournalWriter: Sendable {
                         s.ioBusy = false
                         if let committer { s.idleCommitters.append(committer) }
                     }
+                    feed.finish()
                     return ownResult
                 }
                 let isLast = sealed.isEmpty
+                var publishes = false
                 let next = update { s -> [EncodedFrame] in
                     if let result = s.acknowledge(run, own: own) { ownResult = result }
+                    publishes = feed.hasSubscribers
                     defer { s.promoteNextLeader() }
                     guard isLast else { return [] }
                     if ownResult != nil && s.handOnIO() { return [] }
                     return nextGroupOrRelease(&s, committer: committer)
                 }
+                if publishes { feed.publish(run.map(\.committed)) }
+                if output.value.hasUnsyncedBytes { flusher?.arm() }
                 if isLast { group = next }
             }
         }
@@ -235,65 +260,73 @@ public final class JournalWriter: Sendable {
         return group
     }
 
-    /// Runs `body` under the state mutex, then wakes the requests it queued for waking.
+    /// Runs `body` under the state mutex, then carries out the wake-ups it decided on (never
+    /// under the mutex). Wakes `close` once nothing is in flight any more.
     @inline(__always)
     func update<T, E: Error>(_ body: (inout CommitState) throws(E) -> T) throws(E) -> T {
         var wakes: [Wake] = []
         let result = try state.withLock { (s) throws(E) -> T in
-            defer { swap(&wakes, &s.wakes) }
+            defer {
+                if let closer = s.closeWaiter, !s.isBusy {
+                    s.closeWaiter = nil
+                    s.signal(closer, .stop)
+                }
+                swap(&wakes, &s.wakes)
+            }
             return try body(&s)
         }
         for wake in wakes { wake.perform() }
         return result
     }
 
-    /// Waits for in-flight commits, syncs (`.batch`), closes the segment and releases the lock.
-    /// Later appends throw `.closed`. Calling it twice is harmless.
+    /// Waits for in-flight commits, syncs (`.batch`), writes the active segment's index, closes
+    /// the segment and releases the lock; the commit feed's subscriptions end. Later appends
+    /// throw `.closed`. Calling it twice is harmless. Throws the error of the final sync or
+    /// index write; a writer dropped without `close` reports that error on standard error,
+    /// having nowhere else to put it.
     public func close() throws(JournalError) {
-        let wasOpen = update { s -> Bool in
+        let closer = Parking()
+        let (wasOpen, mustWait) = update { s -> (Bool, Bool) in
             defer { s.isClosed = true }
-            return !s.isClosed
+            guard !s.isClosed else { return (false, false) }
+            if s.isBusy { s.closeWaiter = closer }
+            return (true, s.isBusy)
         }
         guard wasOpen else { return }
-        while update({ $0.isBusy }) { usleep(200) }
-        flusherStopped.store(true, ordering: .releasing)
+        if mustWait { _ = closer.next() }
+        flusher?.stop()
         stopCommitters()
+        feed.finish()
         let failed = update { $0.failure != nil }
         defer { io.close(lockDescriptor) }
         if !failed { try output.value.close() }
     }
 
-    /// `.batch` mode: a thread that syncs unsynced writes every `batchSyncInterval` when the
-    /// I/O role is free (a busy writer's own appends keep data moving meanwhile).
-    private func startFlusher() {
-        let interval = configuration.batchSyncInterval
-        let micros = useconds_t(max(100, interval.components.attoseconds / 1_000_000_000_000 + interval.components.seconds * 1_000_000))
-        let thread = Thread { [weak self] in
-            while true {
-                usleep(micros)
-                guard let self, !self.flusherStopped.load(ordering: .acquiring) else { return }
-                let acquired = self.update { s -> Bool in
-                    guard !s.ioBusy, s.failure == nil, !s.isClosed else { return false }
-                    s.ioBusy = true
-                    return true
-                }
-                guard acquired else { continue }
-                do throws(JournalError) {
-                    try self.output.value.sync()
-                    // Frames built meanwhile wait for the I/O role: write them before letting go.
-                    let drains = self.update { s -> Bool in
-                        if !s.hasWritableFrame { s.ioBusy = false }
-                        return s.hasWritableFrame
-                    }
-                    if drains { _ = self.writeReadyFrames(own: nil, committer: nil) }
-                } catch {
-                    self.update { s in
-                        _ = s.stop(failure: JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno), cause: error, own: nil)
-                        s.ioBusy = false
-                    }
-                }
-            }
+    /// `.batch` mode's flusher: syncs what a write left unsynced once `batchSyncInterval` has
+    /// passed, when the I/O role is free (a busy writer syncs in its own writes meanwhile).
+    /// Returns false when the role was busy, so the flusher tries again an interval later.
+    func syncUnsyncedWrites() -> Bool {
+        let acquired = update { s -> Bool in
+            guard !s.ioBusy, s.failure == nil else { return false }
+            s.ioBusy = true
+            return true
         }
-        thread.start()
+        guard acquired else { return update { $0.failure != nil || $0.isClosed } }
+        do throws(JournalError) {
+            try output.value.sync()
+            // Frames built meanwhile wait for the I/O role: write them before letting go.
+            let drains = update { s -> Bool in
+                if !s.hasWritableFrame { s.ioBusy = false }
+                return s.hasWritableFrame
+            }
+            if drains { _ = writeReadyFrames(own: nil, committer: nil) }
+        } catch {
+            update { s in
+                _ = s.stop(failure: JournalError(.writerFailed, "a periodic sync failed, so this writer accepts nothing more; appends since the last sync may be lost. Cause: \(error)", errno: error.errno), cause: error, own: nil)
+                s.ioBusy = false
+            }
+            feed.finish()
+        }
+        return true
     }
 }

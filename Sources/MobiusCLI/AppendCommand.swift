@@ -69,7 +69,7 @@ struct AppendCommand: Command {
         defer { try? writer.close() }
         if !readsStandardInput {
             let event = try singleEvent()
-            let seqs = try CommandFailure.catching(as: .checkFailed) { try writer.append([event]) }
+            let seqs = try CommandFailure.catching(as: .checkFailed) { try writer.append([event]).seqs }
             io.print(String(seqs.lowerBound))
             return .success
         }
@@ -82,7 +82,7 @@ struct AppendCommand: Command {
         while let chunk = io.readChunk() {
             let drafts = parser.parse(chunk, reportProblem: skip)
             guard !drafts.isEmpty else { continue }
-            let seqs = try CommandFailure.catching(as: .checkFailed) { try writer.append(drafts) }
+            let seqs = try CommandFailure.catching(as: .checkFailed) { try writer.append(drafts).seqs }
             io.print(seqs.map(String.init).joined(separator: "\n"))
         }
         if let problem = parser.finish() { skip(problem.line, problem.message) }

@@ -81,7 +81,7 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
                 defer { group.leave() }
                 for index in 0..<perAppender {
                     let drafts = [journal.draft(100_000 + thread * 1000 + index)]
-                    do { record(try writer.append(drafts), drafts) } catch { failures.withLock { $0.append("\(error)") } }
+                    do { record(try writer.append(drafts).seqs, drafts) } catch { failures.withLock { $0.append("\(error)") } }
                 }
             }
         }
@@ -90,7 +90,7 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
                 group.addTask {
                     for index in 0..<perAppender {
                         let drafts = (0...(index % 3)).map { journal.draft(task * 1000 + index * 10 + $0) }
-                        do { record(try await writer.append(drafts), drafts) } catch { failures.withLock { $0.append("\(error)") } }
+                        do { record(try await writer.append(drafts).seqs, drafts) } catch { failures.withLock { $0.append("\(error)") } }
                     }
                 }
             }
@@ -123,7 +123,7 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
                     for index in indices {
                         group.addTask {
                             let outcome: Result<ClosedRange<UInt64>, JournalError>
-                            do throws(JournalError) { outcome = .success(try await held.append([journal.draft(10 + index)])) } catch { outcome = .failure(error) }
+                            do throws(JournalError) { outcome = .success(try await held.append([journal.draft(10 + index)]).seqs) } catch { outcome = .failure(error) }
                             outcomes.withLock { $0.append(outcome) }
                         }
                     }
@@ -179,7 +179,7 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
         var tasks: [Task<Result<ClosedRange<UInt64>, JournalError>, Never>] = []
         func start(_ index: Int) {
             tasks.append(Task {
-                do throws(JournalError) { return .success(try await writer.append([journal.draft(index)])) } catch { return .failure(error) }
+                do throws(JournalError) { return .success(try await writer.append([journal.draft(index)]).seqs) } catch { return .failure(error) }
             })
         }
         // Appends one at a time, so their arrival order is known: 0 is held in fdatasync, 1 is
@@ -222,11 +222,11 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
         let writer = try JournalWriter.open(journal.configuration())
         let task = Task { () async -> Result<ClosedRange<UInt64>, JournalError> in
             while !Task.isCancelled { await Task.yield() }
-            do throws(JournalError) { return .success(try await writer.append([journal.draft(1)])) } catch { return .failure(error) }
+            do throws(JournalError) { return .success(try await writer.append([journal.draft(1)]).seqs) } catch { return .failure(error) }
         }
         task.cancel()
         #expect(await task.value.code == .cancelled)
-        #expect(try await writer.append([journal.draft(2)]) == 1...1)
+        #expect(try await writer.append([journal.draft(2)]).seqs == 1...1)
         try writer.close()
         do throws(JournalError) {
             _ = try await writer.append([journal.draft(3)])
@@ -242,7 +242,7 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
         defer { journal.root.remove() }
         do {
             let writer = try JournalWriter.open(journal.configuration())
-            #expect(try await writer.append([journal.draft(1)]) == 1...1)
+            #expect(try await writer.append([journal.draft(1)]).seqs == 1...1)
         }
         // The committer threads hold the writer only while committing, so it deinitialises (and
         // unlocks) once the last commit has returned; a retain cycle would keep it locked forever.
@@ -251,7 +251,7 @@ func eventually(_ what: String, _ condition: () -> Bool) async -> Bool {
             reopened = try? JournalWriter.open(journal.configuration())
             return reopened != nil
         }
-        #expect(try await reopened?.append([journal.draft(2)]) == 2...2)
+        #expect(try await reopened?.append([journal.draft(2)]).seqs == 2...2)
         try reopened?.close()
     }
 }

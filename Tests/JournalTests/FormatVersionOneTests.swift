@@ -33,7 +33,7 @@ import TestSupport
         defer { journal.root.remove() }
         let before = try journal.segmentPaths().map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         let writer = try JournalWriter.open(journal.configuration())
-        #expect(try writer.append([journal.draft(1)]) == 19...19)
+        #expect(try writer.append([journal.draft(1)]).seqs == 19...19)
         try writer.close()
         let paths = try journal.segmentPaths()
         #expect(paths.count == 4)

@@ -132,7 +132,7 @@ extension TestJournal {
             case .repairs:
                 break
             }
-            let seqs = try writer.append([draft(7)])
+            let seqs = try writer.append([draft(7)]).seqs
             try writer.close()
             #expect(seqs == (head + 1)...(head + 1), "\(context())", sourceLocation: sourceLocation)
             let after = try JournalVerifier.verify(directory: copied, deep: true)

@@ -10,8 +10,8 @@ import Testing
         let journal = try TestJournal()
         defer { journal.root.remove() }
         let writer = try JournalWriter.open(journal.configuration())
-        #expect(try writer.append([journal.draft(1)]) == 1...1)
-        #expect(try writer.append([journal.draft(2), journal.draft(3), journal.draft(4)]) == 2...4)
+        #expect(try writer.append([journal.draft(1)]).seqs == 1...1)
+        #expect(try writer.append([journal.draft(2), journal.draft(3), journal.draft(4)]).seqs == 2...4)
         #expect(writer.headSeq == 4)
         let chain = writer.chainValue
         try writer.close()
@@ -32,8 +32,8 @@ import Testing
         defer { journal.root.remove() }
         let writer = try JournalWriter.open(journal.configuration(durability: .always))
         let drafts = (0..<2_000).map { journal.draft($0) }
-        #expect(try writer.append(drafts) == 1...2_000)
-        #expect(try writer.append([journal.draft(7)]) == 2_001...2_001)
+        #expect(try writer.append(drafts).seqs == 1...2_000)
+        #expect(try writer.append([journal.draft(7)]).seqs == 2_001...2_001)
         try writer.close()
         let (events, summary) = try journal.readAll()
         #expect(summary.damage == nil)
@@ -74,7 +74,7 @@ import Testing
                 for index in 0..<perThread {
                     let drafts = (0...(index % 3)).map { journal.draft(thread * 1000 + index * 10 + $0) }
                     do {
-                        let seqs = try writer.append(drafts)
+                        let seqs = try writer.append(drafts).seqs
                         acknowledged.withLock { map in
                             for (offset, seq) in seqs.enumerated() { map[seq] = drafts[offset].data }
                         }

@@ -58,7 +58,7 @@ import TestSupport
         let (events, summary) = try journal.readAll()
         #expect(summary.damage == nil, "\(context)")
         #expect(Array(events.prefix(acknowledged.count)) == acknowledged, "\(context): an acknowledged event is missing or changed")
-        #expect(events.last?.seq == next.lowerBound, "\(context)")
+        #expect(events.last?.seq == next.seqs.lowerBound, "\(context)")
         #expect(events.filter { $0.type == "journal.recovered" }.count == recovered.count, "\(context)")
         #expect(try JournalVerifier.verify(directory: journal.directory, deep: true).isIntact, "\(context)")
         try JournalWriter.open(journal.configuration()).close()
