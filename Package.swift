@@ -17,6 +17,10 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Linux headers the Glibc module leaves out (epoll, eventfd, accept4, pipe2); libc itself, nothing linked.
+        .systemLibrary(name: "CLinux"),
+        // The one syscall funnel: files, flock, sockets, epoll, inotify; errno typed; faults injectable in tests.
+        .target(name: "POSIX", dependencies: ["CLinux"]),
         .target(name: "Integrity", dependencies: ["CZlib"]),
         .target(name: "Journal", dependencies: ["Integrity", "JSON", "CZlib"]),
         .target(name: "Imaging", dependencies: ["CZlib"]),
@@ -29,6 +33,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "POSIXTests", dependencies: ["POSIX", "TestSupport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests",
