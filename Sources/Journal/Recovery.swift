@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Integrity
+import JSON
 
 /// What recovery removed from a torn tail; becomes the data of a `journal.recovered` event.
 public struct RecoveryReport: Sendable, Equatable {
@@ -18,19 +19,19 @@ public struct RecoveryReport: Sendable, Equatable {
 
     /// The `journal.recovered` event data: `{"segment","offset","bytes","quarantinedTo","reason"}`.
     public var eventData: [UInt8] {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
+        var json = JSONWriter()
+        json.writeObject { json in
+            json.write(segment, forKey: "segment")
+            json.write(offset, forKey: "offset")
+            json.write(bytes, forKey: "bytes")
+            json.write(quarantinedTo, forKey: "quarantinedTo")
+            json.write(reason, forKey: "reason")
         }
-        return Array(#"{"segment":\#(quoted(segment)),"offset":\#(offset),"bytes":\#(bytes),"quarantinedTo":\#(quoted(quarantinedTo)),"reason":\#(quoted(reason))}"#.utf8)
+        do {
+            return try json.finish()
+        } catch {
+            preconditionFailure("journal.recovered data refused by the JSON writer: \(error)")
+        }
     }
 }
 

@@ -76,8 +76,14 @@ struct HashCommand: Command {
     /// One JSON Lines record.
     static func jsonLine(_ fingerprint: Fingerprint, file: String) -> String {
         let hash = fingerprint.hash
-        return "{\"file\":\(JSONText.quoted(file)),\"hash\":\"\(hash.hex)\",\"hash_base64\":\"\(hash.base64)\","
-            + "\"bits\":\(hash.size * hash.size),\"width\":\(fingerprint.width),\"height\":\(fingerprint.height),"
-            + "\"format\":\"\(fingerprint.format.rawValue)\"}"
+        return JSONLine.object { json in
+            json.write(file, forKey: "file")
+            json.write(hash.hex, forKey: "hash")
+            json.write(hash.base64, forKey: "hash_base64")
+            json.write(hash.size * hash.size, forKey: "bits")
+            json.write(fingerprint.width, forKey: "width")
+            json.write(fingerprint.height, forKey: "height")
+            json.write(fingerprint.format.rawValue, forKey: "format")
+        }
     }
 }

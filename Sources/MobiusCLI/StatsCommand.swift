@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Journal
 
 /// `mobius-dhash stats [--json]`: events by type, segments, bytes, compression, head and chain.
@@ -36,10 +37,19 @@ struct StatsCommand: Command {
         let types = stats.eventsByType.sorted { $0.key < $1.key }
         let ratio = String(format: "%.2f", stats.compressionRatio)
         if isJSON {
-            let byType = types.map { "\(JSONText.quoted($0.key)):\($0.value)" }.joined(separator: ",")
-            var line = #"{"eventsByType":{\#(byType)},"segments":\#(stats.segmentCount),"frames":\#(stats.frameCount),"bytesOnDisk":\#(stats.bytesOnDisk),"fileBytes":\#(stats.fileBytes),"uncompressedBytes":\#(stats.uncompressedBytes),"compressionRatio":\#(ratio),"headSeq":\#(stats.headSeq),"chain":"\#(stats.chain.hex)""#
-            if let damage = stats.damage { line += #","damage":\#(JSONText.quoted(String(describing: damage)))"# }
-            io.print(line + "}")
+            io.print(JSONLine.object { json in
+                json.writeKey("eventsByType")
+                json.writeObject(sortingKeys: stats.eventsByType.keys) { type, json in json.write(stats.eventsByType[type]!) }
+                json.write(stats.segmentCount, forKey: "segments")
+                json.write(stats.frameCount, forKey: "frames")
+                json.write(stats.bytesOnDisk, forKey: "bytesOnDisk")
+                json.write(stats.fileBytes, forKey: "fileBytes")
+                json.write(stats.uncompressedBytes, forKey: "uncompressedBytes")
+                json.write((stats.compressionRatio * 100).rounded() / 100, forKey: "compressionRatio")
+                json.write(stats.headSeq, forKey: "headSeq")
+                json.write(stats.chain.hex, forKey: "chain")
+                if let damage = stats.damage { json.write(String(describing: damage), forKey: "damage") }
+            })
         } else {
             io.print("events by type:")
             for (type, count) in types { io.print("  \(type.padding(toLength: 28, withPad: " ", startingAt: 0)) \(count)") }
