@@ -1,16 +1,15 @@
 import MobiusBench
 
-/// `mobius-dhash bench journal|index`: benchmarks that print figures, never pass or fail.
+/// `mobius-dhash bench journal|index|json`: benchmarks that print figures, never pass or fail.
 ///
 /// The measurements live in the `MobiusBench` target; these commands only parse and print.
-/// A later `bench json` joins as one more node in `node`.
 enum BenchCommand {
     /// The `bench` group and its subcommands.
     static let node = CommandNode.group(
         CommandSpec(
             "bench", summary: "benchmarks that print figures on this machine, never pass or fail",
             exits: [.checkFailed: "not used by the benchmarks"]),
-        [.command(BenchJournalCommand.self), .command(BenchIndexCommand.self)])
+        [.command(BenchJournalCommand.self), .command(BenchIndexCommand.self), .command(BenchJSONCommand.self)])
 }
 
 /// `mobius-dhash bench journal`: measures the journal on the data folder's disk and prints a
@@ -88,6 +87,46 @@ struct BenchIndexCommand: Command {
 
     func run(_ io: CommandIO) -> ExitStatus {
         IndexBenchmark.run(entries: entries, queries: queries, seed: seed, printLine: io.print)
+        return .success
+    }
+}
+
+/// `mobius-dhash bench json`: the pull reader against Foundation's `JSONDecoder` on the same
+/// event data, and journal replay with and without that decode, in one run.
+struct BenchJSONCommand: Command {
+    static let events = Option.integer("--events", in: 1_000...10_000_000, default: 200_000, help: "stream events to decode and to replay")
+    static let rounds = Option.integer("--rounds", in: 1...100, default: 5, help: "rounds of each measurement; the fastest is reported")
+
+    static let spec = CommandSpec(
+        "json", summary: "JSON decoding against Foundation, and replay with and without decoding",
+        discussion: [
+            "Decodes the data of the journal benchmark's event stream into typed structs with the pull reader and with Foundation's JSONDecoder, validates it alone, then replays a scratch journal of the same events (inside the data folder, removed afterwards) with and without decoding every event.",
+        ],
+        arguments: [events, rounds] + DataFolder.arguments,
+        exits: [.checkFailed: "not used by the benchmarks", .usageOrUnreadable: "the scratch folder could not be written"])
+
+    /// Where the scratch journal goes (`--data`).
+    let data: DataFolder
+    /// Events to measure.
+    let eventCount: Int
+    /// Rounds per measurement.
+    let roundCount: Int
+
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        eventCount = arguments[Self.events]
+        roundCount = arguments[Self.rounds]
+    }
+
+    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
+        try data.refuseFilesInPlaceOfFolders()
+        let decode = JSONBenchmark.run(samples: JSONBenchmark.samples(count: eventCount), rounds: roundCount)
+        io.print(decode.description)
+        let replay = try CommandFailure.catching(as: .unreadableInput) {
+            try JSONBenchmark.replay(count: eventCount, rounds: roundCount, inScratchFolderOf: data.path)
+        }
+        io.print(replay.description)
+        io.print(String(format: "  reader / replay alone        %12.2f×  (target ≥ 0.5)", decode.readerEventsPerSecond / replay.replayEventsPerSecond))
         return .success
     }
 }
