@@ -65,19 +65,20 @@ final class Parking: @unchecked Sendable {
     }
 }
 
-/// A wake-up decided under the writer's mutex and carried out after it is released, so the
-/// lock is never held across a futex wake or a task resumption.
-enum Wake {
-    /// Signal a parked thread's semaphore.
-    case thread(Parking)
+/// What the commit state machine decides under the writer's mutex and the writer carries out
+/// after releasing it, so the lock is never held across a futex wake or a task resumption.
+/// State-level tests read these instead of running threads.
+enum CommitAction {
+    /// Wake a parked thread: its instruction or outcome is already in `parking.signal`.
+    case wake(Parking)
     /// Resume a suspended task with its outcome.
-    case task(UnsafeContinuation<AppendResult, Never>, AppendResult)
+    case resume(UnsafeContinuation<AppendResult, Never>, AppendResult)
 
-    /// Carries out the wake-up.
+    /// Carries out the action.
     func perform() {
         switch self {
-        case .thread(let parking): parking.semaphore.signal()
-        case .task(let continuation, let result): continuation.resume(returning: result)
+        case .wake(let parking): parking.semaphore.signal()
+        case .resume(let continuation, let result): continuation.resume(returning: result)
         }
     }
 }

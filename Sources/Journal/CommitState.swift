@@ -98,8 +98,9 @@ struct CommitState {
     var headSeq: UInt64
     /// Chain value after the last acknowledged frame.
     var chain: SHA256Digest
-    /// Wake-ups to carry out once the mutex is released.
-    var wakes: [Wake] = []
+    /// What to do once the mutex is released; each transition appends to it and the writer
+    /// drains it (`JournalWriter.update`), or a test reads it.
+    var actions: [CommitAction] = []
 
     /// The state of a writer whose journal ends at `headSeq` with `chain`, compressing with up
     /// to `encoderCount` threads at once.
@@ -274,7 +275,7 @@ struct CommitState {
     /// Tells `parking`'s thread `value` once the mutex is released.
     mutating func signal(_ parking: Parking, _ value: Parking.Signal) {
         parking.signal = value
-        wakes.append(.thread(parking))
+        actions.append(.wake(parking))
     }
 
     /// Delivers `result` to the owner of `request` once the mutex is released.
@@ -286,7 +287,7 @@ struct CommitState {
             case .failure(let error): signal(parking, .failed(error))
             }
         case .resume(let continuation):
-            wakes.append(.task(continuation, result))
+            actions.append(.resume(continuation, result))
         case nil:
             preconditionFailure("an async append was queued before its task suspended")
         }

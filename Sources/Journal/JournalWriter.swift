@@ -264,18 +264,18 @@ public final class JournalWriter: Sendable {
     /// under the mutex). Wakes `close` once nothing is in flight any more.
     @inline(__always)
     func update<T, E: Error>(_ body: (inout CommitState) throws(E) -> T) throws(E) -> T {
-        var wakes: [Wake] = []
+        var actions: [CommitAction] = []
         let result = try state.withLock { (s) throws(E) -> T in
             defer {
                 if let closer = s.closeWaiter, !s.isBusy {
                     s.closeWaiter = nil
                     s.signal(closer, .stop)
                 }
-                swap(&wakes, &s.wakes)
+                swap(&actions, &s.actions)
             }
             return try body(&s)
         }
-        for wake in wakes { wake.perform() }
+        for action in actions { action.perform() }
         return result
     }
 
