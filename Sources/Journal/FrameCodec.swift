@@ -14,6 +14,10 @@ package struct Frame {
     package var hashedHeader: UnsafeRawBufferPointer
     /// The stored (possibly compressed) payload.
     package var payload: UnsafeRawBufferPointer
+
+    /// The whole frame as it was decoded, magic through payload (header and payload are
+    /// contiguous in the input).
+    package var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: hashedHeader.baseAddress, count: length) }
 }
 
 /// Decodes frames from a byte stream; pure, no I/O.

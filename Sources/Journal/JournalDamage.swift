@@ -76,6 +76,12 @@ public struct JournalDamage: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The error a read that cannot go past this damage throws (`chain(atSeq:)`, prefix copy):
+    /// `what` says what was being done, the damage says where and what to do.
+    func readError(directory: String, _ what: String) -> JournalError {
+        JournalError(.corrupt, "\(what): \(self)", path: directory + "/" + segment, offset: offset, seqRange: seqRange)
+    }
+
     /// The error a writer-open reports for this damage.
     func openError(directory: String) -> JournalError {
         let intact = (seqRange?.lowerBound ?? 1) > 1 ? "Events before seq \(seqRange!.lowerBound) are intact and readable (inspect, verify); " : ""

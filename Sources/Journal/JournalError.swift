@@ -21,6 +21,11 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         case cancelled = "append cancelled"
         /// The folder holds no journal, or files that are not segments.
         case notAJournal = "not a journal"
+        /// A seq past the last event the journal holds; the message names the head.
+        case beyondHead = "seq beyond the head"
+        /// A value the caller passed cannot be used (a target folder that is not empty, an
+        /// admin URL that is not http(s)); nothing was changed.
+        case invalidArgument = "invalid argument"
     }
 
     /// What kind of failure.

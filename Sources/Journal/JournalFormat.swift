@@ -4,8 +4,19 @@
 // exactly this text.
 //
 // FOLDER  (default `<data>/journal`)
-//   LOCK                      the writer's lock file: `flock(LOCK_EX)` held while a writer is open;
-//                             its content is the holder's pid and a newline (informational only).
+//   LOCK                      the writer's lock file: `flock(LOCK_EX)` held while a writer is open.
+//                             Its content, rewritten by each writer once it holds the lock, names
+//                             the holder in ASCII lines `<key> <value>\n`:
+//                               pid <decimal pid>\n          always
+//                               url <http(s) URL>\n          when the writer is a server: its admin API
+//                             e.g. `pid 12345\nurl http://127.0.0.1:5001\n`. Readers
+//                             (`WriterLock.holder`) read at most 4 KiB, skip unknown keys and
+//                             malformed lines, take the first valid value of each key, accept a
+//                             line of digits alone as the pid (format 2 writers before this
+//                             line format wrote `12345\n`), and accept only `http://` or
+//                             `https://` URLs of printable ASCII without spaces (≤ 2048 bytes).
+//                             Informational only: whether a writer is there is the flock (probed
+//                             with a momentary `LOCK_SH | LOCK_NB`), never the content.
 //   <first seq, 20 digits>.seg  segments, in seq order; the name's number equals the header's
 //                             first seq. Rolled when the next frame would pass `segmentByteLimit`.
 //   <first seq, 20 digits>.idx  the segment's index (see SEGMENT INDEX); derived data.

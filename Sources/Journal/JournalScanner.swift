@@ -32,16 +32,29 @@ package final class JournalScanner {
 
     /// The seq the scan was asked to start at; frames before it may be skipped via the index.
     private let startSeq: UInt64
+    /// The scan wants events stamped at or after this (µs); frames before it may be skipped.
+    private let startTimestamp: UInt64?
 
     /// A scan of `directory` starting with the segment that holds `firstSeq`, at the frame its
     /// index names for that seq (or its first frame): the chain is checked from there on. A scan
     /// from seq 1 also checks that the first segment begins the journal.
-    package init(directory: String, io: FileIO, startingAtSeq firstSeq: UInt64 = 1) throws(JournalError) {
+    ///
+    /// With `timestamp`, the scan starts no earlier than it must for events stamped at or after
+    /// it: at the last segment whose base timestamp is below it (found by binary search over the
+    /// segment headers) and there at the last index entry stamped below it — or where `firstSeq`
+    /// puts it, whichever is later. If a header the search needs cannot be read, the search is
+    /// skipped and the scan starts where `firstSeq` puts it (earlier, never wrong).
+    package init(directory: String, io: FileIO, startingAtSeq firstSeq: UInt64 = 1, timestamp: UInt64? = nil) throws(JournalError) {
         self.directory = directory
         self.io = io
         startSeq = firstSeq
+        startTimestamp = timestamp
         names = try SegmentDirectory.segmentNames(in: directory, io: io)
         index = names.lastIndex { (JournalFormat.firstSeq(ofSegmentFileName: $0) ?? 0) <= firstSeq } ?? 0
+        if let timestamp, timestamp > 0,
+           let byTime = try? SegmentSeek.lastSegment(in: names, directory: directory, io: io, whereBase: { $0 < timestamp }) {
+            index = max(index, byTime)
+        }
     }
 
     /// Segment names found (as of the last refresh).
@@ -82,7 +95,7 @@ package final class JournalScanner {
                    let damage = OpenCheck.firstSegmentDamage(name, reader.header) {
                     return .damage(damage)
                 }
-                if link == nil, startSeq > reader.header.firstSeq { try skipAhead(reader) }
+                if link == nil, startSeq > reader.header.firstSeq || (startTimestamp ?? 0) > reader.header.baseTimestamp { try skipAhead(reader) }
                 if let link, let damage = OpenCheck.linkDamage(next: name, reader.header, previousLastSeq: link.nextSeq - 1, previousChain: link.chain.value) {
                     self.link = nil
                     return .damage(damage)
@@ -115,12 +128,15 @@ package final class JournalScanner {
         }
     }
 
-    /// Starts `reader` at the index entry for `startSeq` rather than at its first frame, when
-    /// the segment has an index for this header (a wrong entry fails the chain check there).
+    /// Starts `reader` at the later of the index entries for `startSeq` and `startTimestamp`
+    /// rather than at its first frame, when the segment has an index for this header (a wrong
+    /// entry fails the chain check there).
     private func skipAhead(_ reader: SegmentReader) throws(JournalError) {
         guard case .found(let found) = try SegmentIndexFile.lookup(directory: directory, segmentName: reader.name, io: io),
-              found.belongs(to: reader.header), let entry = found.entry(forSeq: startSeq), entry.offset < reader.fileSize
-        else { return }
+              found.belongs(to: reader.header) else { return }
+        let bySeq = found.entry(forSeq: startSeq)
+        let byTime = startTimestamp.flatMap { found.entry(beforeTimestamp: $0) }
+        guard let entry = [bySeq, byTime].compactMap({ $0 }).max(by: { $0.offset < $1.offset }), entry.offset < reader.fileSize else { return }
         reader.resume(at: entry.offset, nextSeq: entry.firstSeq, chain: entry.chainBefore, lastTimestamp: entry.firstTimestamp)
     }
 

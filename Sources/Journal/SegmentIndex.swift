@@ -87,6 +87,12 @@ package struct SegmentIndex: Equatable, Sendable {
         lastEntry { $0.firstTimestamp < timestamp }
     }
 
+    /// The entry a search for the last event with `ts ≤ timestamp` starts at: the last whose
+    /// first timestamp is at most `timestamp` (every frame from the next entry on is later).
+    package func entry(atOrBeforeTimestamp timestamp: UInt64) -> SegmentIndexEntry? {
+        lastEntry { $0.firstTimestamp <= timestamp }
+    }
+
     /// Binary search for the last entry satisfying a predicate that holds for a prefix.
     private func lastEntry(where holds: (SegmentIndexEntry) -> Bool) -> SegmentIndexEntry? {
         var low = 0, high = entries.count

@@ -266,7 +266,11 @@ package final class SegmentReader {
         let target = UnsafeMutableRawBufferPointer(rebasing: buffer[keep...])
         let read = try io.read(fd, into: target, at: position + keep, path: path)
         bufferCount = keep + read
-        if position + bufferCount > fileSize { fileSize = position + bufferCount }
+        // The file may have changed since it was measured: a writer appends, and trims the
+        // padding off a segment it seals. A short read is where it ends now; keeping a larger
+        // stale size would have a frame shorter than a header at the end wait for bytes that
+        // never come (and spin).
+        if read < target.count || position + bufferCount > fileSize { fileSize = position + bufferCount }
     }
 
     /// The index of the first non-zero byte of `bytes`, eight bytes at a time (padding is

@@ -36,6 +36,24 @@ public struct SystemCalls: Sendable {
     public var fileSize: @Sendable (_ fd: Int32) -> Int
     /// Names in a folder (without `.` and `..`), or nil with `errno` set.
     public var listDirectory: @Sendable (_ path: String) -> [String]?
+    /// `rmdir(path)`: removes an empty folder (a prefix copy's staging folder after a failure).
+    public var rmdir: @Sendable (_ path: String) -> Int32
+    /// `read(fd, buffer)` on a pipe or an inotify descriptor, which `pread` cannot read.
+    public var read: @Sendable (_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> Int
+    /// `write(fd, buffer)` on a pipe (a follower's wake-up byte).
+    public var write: @Sendable (_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int
+    /// A connected pair of descriptors, both non-blocking and close-on-exec, used as a wake-up
+    /// pipe; nil with `errno` set. (`socketpair`: `pipe2` is not exported by the Glibc module,
+    /// and `pipe` then `fcntl` would leave a moment in which a child spawned by another thread
+    /// inherits them.)
+    public var pipe: @Sendable () -> (read: Int32, write: Int32)?
+    /// `inotify_init1(IN_NONBLOCK | IN_CLOEXEC)`.
+    public var inotifyInit: @Sendable () -> Int32
+    /// `inotify_add_watch(fd, path, mask)`.
+    public var inotifyAddWatch: @Sendable (_ fd: Int32, _ path: String, _ mask: UInt32) -> Int32
+    /// `poll(descriptors, count, timeout)`: waits until one of `descriptors` is readable or
+    /// `timeoutMilliseconds` pass (−1: no timeout); returns how many are ready.
+    public var poll: @Sendable (_ descriptors: UnsafeMutableBufferPointer<pollfd>, _ timeoutMilliseconds: Int32) -> Int32
 
     /// The real system calls.
     public static let live = SystemCalls(
@@ -65,7 +83,19 @@ public struct SystemCalls: Sendable {
                 if name != "." && name != ".." { names.append(name) }
             }
             return names
-        }
+        },
+        rmdir: { path in Glibc.rmdir(path) },
+        read: { fd, buffer in Glibc.read(fd, buffer.baseAddress, buffer.count) },
+        write: { fd, buffer in Glibc.write(fd, buffer.baseAddress, buffer.count) },
+        pipe: {
+            var ends: [Int32] = [-1, -1]
+            let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+            guard socketpair(AF_UNIX, type, 0, &ends) == 0 else { return nil }
+            return (ends[0], ends[1])
+        },
+        inotifyInit: { inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) },
+        inotifyAddWatch: { fd, path, mask in inotify_add_watch(fd, path, mask) },
+        poll: { descriptors, timeout in Glibc.poll(descriptors.baseAddress, nfds_t(descriptors.count), timeout) }
     )
 
     /// The funnel over these calls.
@@ -221,5 +251,54 @@ package struct FileIO: Sendable {
     package func list(_ path: String) throws(JournalError) -> [String] {
         guard let names = calls.listDirectory(path) else { throw FileIO.failure("list folder", path: path) }
         return names
+    }
+
+    /// Removes the empty folder `path`.
+    package func removeDirectory(_ path: String) throws(JournalError) {
+        guard retryingInterrupts({ calls.rmdir(path) }) == 0 else { throw FileIO.failure("rmdir", path: path) }
+    }
+
+    /// Reads what a pipe or inotify descriptor has ready, up to `buffer.count` bytes; 0 when
+    /// nothing is ready (`EAGAIN`) or at end of file.
+    package func readAvailable(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(JournalError) -> Int {
+        let count = retryingInterrupts { calls.read(fd, buffer) }
+        if count >= 0 { return count }
+        if errno == EAGAIN || errno == EWOULDBLOCK { return 0 }
+        throw FileIO.failure("read", path: path)
+    }
+
+    /// Writes one byte to a non-blocking wake-up pipe; a full one already holds a wake-up, so
+    /// `EAGAIN` counts as done. Other errors are ignored: the reader's poll timeout still ends
+    /// its wait.
+    package func writeWakeByte(_ fd: Int32) {
+        var byte: UInt8 = 1
+        _ = withUnsafeBytes(of: &byte) { raw in retryingInterrupts { calls.write(fd, raw) } }
+    }
+
+    /// A non-blocking, close-on-exec wake-up pipe (see `SystemCalls.pipe`).
+    package func makePipe() throws(JournalError) -> (read: Int32, write: Int32) {
+        guard let ends = calls.pipe() else { throw FileIO.failure("pipe", path: "(wake-up pipe)") }
+        return ends
+    }
+
+    /// A non-blocking inotify instance.
+    package func makeInotify(path: String) throws(JournalError) -> Int32 {
+        let fd = retryingInterrupts { calls.inotifyInit() }
+        guard fd >= 0 else { throw FileIO.failure("inotify_init1", path: path) }
+        return fd
+    }
+
+    /// Watches folder `path` for the events in `mask` on inotify instance `fd`.
+    package func addWatch(_ fd: Int32, path: String, mask: UInt32) throws(JournalError) {
+        guard retryingInterrupts({ calls.inotifyAddWatch(fd, path, mask) }) >= 0 else { throw FileIO.failure("inotify_add_watch", path: path) }
+    }
+
+    /// Waits until one of `descriptors` is readable or `timeoutMilliseconds` pass; an
+    /// interrupted wait counts as a timeout (the caller looks again either way).
+    package func poll(_ descriptors: inout [pollfd], timeoutMilliseconds: Int32, path: String) throws(JournalError) -> Int {
+        let ready = descriptors.withUnsafeMutableBufferPointer { calls.poll($0, timeoutMilliseconds) }
+        if ready >= 0 { return Int(ready) }
+        if errno == EINTR { return 0 }
+        throw FileIO.failure("poll", path: path)
     }
 }

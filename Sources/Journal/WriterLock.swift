@@ -2,12 +2,20 @@
 import Glibc
 #endif
 
-/// The single-writer lock: `flock(LOCK_EX | LOCK_NB)` on `<journal>/LOCK`, holding our pid.
-enum WriterLock {
-    /// Takes the lock and records our pid; returns the descriptor that holds it (closing it
-    /// releases the lock). Throws `.locked` naming the holder's pid when another writer has it.
-    static func acquire(directory: String, io: FileIO) throws(JournalError) -> Int32 {
+/// The single-writer lock: `flock(LOCK_EX | LOCK_NB)` on `<journal>/LOCK`, whose content
+/// records the holder (format under FOLDER in JournalFormat.swift; parsed by `LockHolder`).
+public enum WriterLock {
+    /// Takes the lock and records the holder: our pid and, for a server, its admin API
+    /// `adminURL`. Returns the descriptor that holds it (closing it releases the lock).
+    ///
+    /// Throws `.invalidArgument` (before touching anything) when `adminURL` is not an http(s)
+    /// URL of printable ASCII, `.locked` naming the holder's pid (and admin API) when another
+    /// writer has the lock.
+    static func acquire(directory: String, io: FileIO, adminURL: String? = nil) throws(JournalError) -> Int32 {
         let path = directory + "/" + JournalFormat.lockFile
+        if let adminURL, !LockHolder.isValidURL(adminURL.utf8) {
+            throw JournalError(.invalidArgument, "the admin URL to record in LOCK must be http:// or https:// followed by printable ASCII without spaces, at most \(LockHolder.maxURLBytes) bytes", path: path)
+        }
         let fd = try io.open(path, O_RDWR | O_CREAT, mode: 0o644)
         do throws(JournalError) {
             // Readers probe the lock with a momentary shared lock (`isHeld`); retrying for a
@@ -18,18 +26,34 @@ enum WriterLock {
                 acquired = try io.lock(fd, LOCK_EX | LOCK_NB, path: path)
             }
             guard acquired else {
-                var content = [UInt8](repeating: 0, count: 256)
-                let count = (try? io.read(fd, into: &content, at: 0, path: path)) ?? 0
-                let holder = String(decoding: content[..<count], as: UTF8.self).split(separator: "\n").first.map(String.init) ?? "unknown"
-                throw JournalError(.locked, "another writer holds the journal (pid \(holder)); stop it, or send writes through it", path: path)
+                let holder = readHolder(fd, path: path, io: io)
+                let pid = holder.pid.map(String.init) ?? "unknown"
+                let through = holder.url.map { "send writes through its admin API at \($0)" } ?? "send writes through it"
+                throw JournalError(.locked, "another writer holds the journal (pid \(pid)); stop it, or \(through)", path: path)
             }
             try io.truncate(fd, to: 0, path: path)
-            try io.write(fd, Array("\(getpid())\n".utf8), at: 0, path: path)
+            try io.write(fd, LockHolder.content(pid: getpid(), url: adminURL), at: 0, path: path)
             return fd
         } catch {
             io.close(fd)
             throw error
         }
+    }
+
+    /// Who holds the lock of the journal in `directory`, or last held it: the pid and admin
+    /// URL LOCK records (each nil unless well-formed) and whether the lock is held right now.
+    /// Nil when there is no LOCK file or it cannot be opened.
+    ///
+    /// Never fails on what the file holds: at most 4 KiB is read, and junk reads as missing
+    /// fields. Informational only (see `LockHolder`).
+    public static func holder(directory: String, calls: SystemCalls = .live) -> LockHolder? {
+        let io = calls.io
+        let path = directory + "/" + JournalFormat.lockFile
+        // O_NONBLOCK: a FIFO planted as LOCK must not hang the open.
+        guard let fd = try? io.open(path, O_RDONLY | O_NONBLOCK) else { return nil }
+        defer { io.close(fd) }
+        let recorded = readHolder(fd, path: path, io: io)
+        return LockHolder(pid: recorded.pid, url: recorded.url, isHeld: (try? isHeld(fd, path: path, io: io)) ?? false)
     }
 
     /// Whether some writer (in any process, this one included) holds the lock right now.
@@ -42,8 +66,22 @@ enum WriterLock {
             return false
         }
         defer { io.close(fd) }
+        return try isHeld(fd, path: path, io: io)
+    }
+
+    /// Probes the lock through `fd` with a momentary shared lock.
+    private static func isHeld(_ fd: Int32, path: String, io: FileIO) throws(JournalError) -> Bool {
         guard try io.lock(fd, LOCK_SH | LOCK_NB, path: path) else { return true }
         _ = try io.lock(fd, LOCK_UN, path: path)
         return false
+    }
+
+    /// The pid and URL recorded in LOCK open as `fd`; nothing when it cannot be read (a
+    /// folder or a pipe planted as LOCK).
+    private static func readHolder(_ fd: Int32, path: String, io: FileIO) -> (pid: Int32?, url: String?) {
+        var content = [UInt8](repeating: 0, count: LockHolder.maxContentBytes + 1)
+        guard let count = try? io.read(fd, into: &content, at: 0, path: path) else { return (nil, nil) }
+        let isComplete = count <= LockHolder.maxContentBytes
+        return LockHolder.parse(content[..<min(count, LockHolder.maxContentBytes)], isComplete: isComplete)
     }
 }

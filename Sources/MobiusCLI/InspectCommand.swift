@@ -5,8 +5,10 @@ import Journal
 /// Filters combine (AND); `--type` may repeat (OR among types). Exit status: 0 when the journal
 /// was read to its end (a torn tail is noted on standard error: it is a crash artefact the next
 /// write-open recovers); 1 when corruption stopped the read (the events before it were printed);
-/// 2 for bad arguments or no journal.
-struct InspectCommand: Command {
+/// 2 for bad arguments or no journal. With `--follow` it is async: it waits for new events on
+/// the journal's follower thread, suspended, and ends at `--limit` or when its task is
+/// cancelled.
+struct InspectCommand: AsyncCommand {
     static let types = Option<String>("--type", value: "T", help: "only events of this type; repeat for several (any of them)", repeatable: true)
     static let since = time("--since", help: "only events stamped at or after this time")
     static let until = time("--until", help: "only events stamped at or before this time")
@@ -20,6 +22,7 @@ struct InspectCommand: Command {
         "inspect", summary: "print events as JSON Lines, filtered by type, time, seq or request",
         discussion: [
             #"Each line is {"seq":42,"ts":"2026-11-27T10:15:03.123456Z","type":"…","v":1,"requestId":"…","data":{…}} (requestId only when present). Filters combine: an event is printed when it passes every one given. A torn tail (a crash artefact the next append recovers) is noted on standard error."#,
+            "With --follow, inspect waits at the end of the journal (and at a torn tail, which a writer may still be writing) and prints events as they are appended, by this process or another, until it is interrupted or --limit events are printed; corruption ends it with exit status 1.",
             "TIME is ISO 8601: 2026-11-27, 2026-11-27T10:15Z, 2026-11-27T11:15:03.5+01:00 (no zone: UTC). Days and times that do not exist are refused; a leap second counts only as 23:59:60 UTC, read as the last microsecond of that day.",
         ],
         arguments: [types, since, until, fromSeq, toSeq, requestId, limit, follow] + DataFolder.arguments,
@@ -71,11 +74,17 @@ struct InspectCommand: Command {
         }
     }
 
-    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
+    func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         try data.requireJournal()
+        if isFollowing { return try await follow(io) }
+        return try await DedicatedThread.run { () throws(CommandFailure) in try readToEnd(io) }
+    }
+
+    /// Prints what the journal holds now (blocking the calling thread).
+    private func readToEnd(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
         var printed = 0
         let summary = try CommandFailure.catching(as: .unreadableInput) {
-            try JournalReader(directory: data.journalDirectory).read(filter, follow: isFollowing) { event in
+            try JournalReader(directory: data.journalDirectory).read(filter) { event in
                 io.print(String(decoding: event.envelopeJSON(), as: UTF8.self))
                 printed += 1
                 return limit.map { printed < $0 } ?? true
@@ -87,5 +96,23 @@ struct InspectCommand: Command {
             return .success
         }
         throw CommandFailure(.checkFailed, "stopped at damage: \(damage)")
+    }
+
+    /// `--follow`: prints events as they are appended, until `--limit` events are printed or
+    /// the task is cancelled (the process interrupted); damage ends it with status 1.
+    private func follow(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        var printed = 0
+        do throws(JournalError) {
+            for try await event in JournalReader(directory: data.journalDirectory).follow(filter) {
+                io.print(String(decoding: event.envelopeJSON(), as: UTF8.self))
+                printed += 1
+                if let limit, printed >= limit { break }
+            }
+        } catch where error.code == .corrupt {
+            throw CommandFailure(.checkFailed, "\(error)")
+        } catch {
+            throw CommandFailure(.unreadableInput, "\(error)")
+        }
+        return .success
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The async half of the command protocol, on a tree made for the test (no shipped command is
-/// async yet; `serve` and `monitor` will be).
+/// The async half of the command protocol, on a tree made for the test (`inspect` is the one
+/// shipped async command so far; `serve` and `monitor` will be too).
 @Suite struct AsyncCommandTests {
     /// Suspends until another task resumes it, then prints or fails.
     struct Wait: AsyncCommand {

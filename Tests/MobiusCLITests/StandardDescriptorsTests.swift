@@ -30,7 +30,7 @@ import TestSupport
     /// journal verifies with `events` events.
     private func expectIntactJournal(_ data: String, events: Int, pid: pid_t, closed: [Int]) throws {
         let journal = data + "/journal"
-        #expect(try String(contentsOfFile: journal + "/" + JournalFormat.lockFile, encoding: .utf8) == "\(pid)\n", "closed \(closed)")
+        #expect(try String(contentsOfFile: journal + "/" + JournalFormat.lockFile, encoding: .utf8) == "pid \(pid)\n", "closed \(closed)")
         let segments = try FileManager.default.contentsOfDirectory(atPath: journal).filter { $0.hasSuffix(".seg") }
         for segment in segments {
             let head = try Data(contentsOf: URL(fileURLWithPath: journal + "/" + segment)).prefix(4)
