@@ -36,6 +36,9 @@ public struct JournalConfiguration: Sendable {
     /// Most record bytes accepted and not yet acknowledged, as `pendingEventLimit`; with it,
     /// bounds the writer's memory (about twice this, counting the encoded frames).
     public var pendingByteLimit: Int
+    /// The URL of the server's admin API when the writer is a server: recorded in `LOCK`, so
+    /// CLI write commands can send their writes there instead of opening the journal.
+    public var adminURL: String?
     /// The system calls to use (tests inject faults here).
     public var calls: SystemCalls
     /// The wall clock in µs since the epoch (tests pass a fake one).

@@ -56,7 +56,7 @@ public final class JournalWriter: Sendable {
             let parent = directory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             try io.syncDirectory(parent.isEmpty ? (directory.hasPrefix("/") ? "/" : ".") : parent)
         }
-        let lockDescriptor = try WriterLock.acquire(directory: directory, io: io)
+        let lockDescriptor = try WriterLock.acquire(directory: directory, io: io, adminURL: configuration.adminURL)
         do throws(JournalError) {
             let (tail, reports) = try Recovery.run(directory: directory, io: io)
             let writer = try JournalWriter(configuration: configuration, io: io, lock: lockDescriptor, tail: tail, reports: reports)

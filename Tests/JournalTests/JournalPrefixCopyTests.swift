@@ -71,7 +71,7 @@ import TestSupport
         configuration.directory = copy
         let writer = try JournalWriter.open(configuration)
         #expect(writer.recoveryReports.isEmpty, "\(context)", sourceLocation: sourceLocation)
-        #expect(try writer.append([journal.draft(99)]) == (seq + 1)...(seq + 1), "\(context)", sourceLocation: sourceLocation)
+        #expect(try writer.append([journal.draft(99)]).seqs == (seq + 1)...(seq + 1), "\(context)", sourceLocation: sourceLocation)
         try writer.close()
         let after = try JournalVerifier.verify(directory: copy, deep: true)
         #expect(after.isIntact && after.headSeq == seq + 1, "\(context): \(after.damages)", sourceLocation: sourceLocation)
@@ -153,7 +153,7 @@ import TestSupport
         var configuration = journal.configuration()
         configuration.directory = copy
         let writer = try JournalWriter.open(configuration)
-        #expect(try writer.append([journal.draft(1)]) == 1...1)
+        #expect(try writer.append([journal.draft(1)]).seqs == 1...1)
         try writer.close()
     }
 
