@@ -22,7 +22,7 @@ let package = Package(
         // The one syscall funnel: files, flock, sockets, epoll, inotify; errno typed; faults injectable in tests.
         .target(name: "POSIX", dependencies: ["CLinux"]),
         .target(name: "Integrity", dependencies: ["CZlib"]),
-        .target(name: "Journal", dependencies: ["Integrity", "JSON", "CZlib"]),
+        .target(name: "Journal", dependencies: ["Integrity", "JSON", "POSIX", "CZlib"]),
         .target(name: "Imaging", dependencies: ["CZlib"]),
         // A leaf: the standard library only, so it is fast and portable.
         .target(name: "JSON"),
@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "POSIXTests", dependencies: ["POSIX", "TestSupport"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests",
             dependencies: ["Imaging", "TestSupport"],
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging"]),
         .testTarget(
             name: "MobiusCLITests",
-            dependencies: ["MobiusCLI", "Journal", "TestSupport"],
+            dependencies: ["MobiusCLI", "Journal", "POSIX", "TestSupport"],
             // Read through #filePath, so that RECORD_GOLDEN=1 can write them where they are committed.
             exclude: ["Golden"]
         ),

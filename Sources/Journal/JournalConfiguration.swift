@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import POSIX
 
 /// When an append is acknowledged, relative to stable storage.
 public enum Durability: String, Sendable, CaseIterable {
@@ -39,8 +40,8 @@ public struct JournalConfiguration: Sendable {
     /// The URL of the server's admin API when the writer is a server: recorded in `LOCK`, so
     /// CLI write commands can send their writes there instead of opening the journal.
     public var adminURL: String?
-    /// The system calls to use (tests inject faults here).
-    public var calls: SystemCalls
+    /// The syscall funnel (`Kernel.live`; tests give a funnel with faults injected).
+    public var kernel: Kernel
     /// The wall clock in µs since the epoch (tests pass a fake one).
     public var clock: @Sendable () -> UInt64
 
@@ -49,7 +50,7 @@ public struct JournalConfiguration: Sendable {
     public init(directory: String, durability: Durability = .always, segmentByteLimit: Int = 64 << 20,
                 preallocationByteCount: Int = 1 << 20, batchSyncInterval: Duration = .milliseconds(5),
                 groupByteLimit: Int = 1 << 20, pendingEventLimit: Int = 1 << 16, pendingByteLimit: Int = 16 << 20,
-                calls: SystemCalls = .live,
+                kernel: Kernel = .live,
                 clock: @escaping @Sendable () -> UInt64 = JournalConfiguration.systemClock) {
         self.directory = directory
         self.durability = durability
@@ -59,7 +60,7 @@ public struct JournalConfiguration: Sendable {
         self.groupByteLimit = groupByteLimit
         self.pendingEventLimit = pendingEventLimit
         self.pendingByteLimit = pendingByteLimit
-        self.calls = calls
+        self.kernel = kernel
         self.clock = clock
     }
 

@@ -1,4 +1,5 @@
 import Integrity
+import POSIX
 
 /// What a prefix copy made.
 public struct PrefixCopyReport: Sendable, Equatable {
@@ -40,8 +41,8 @@ public enum JournalPrefixCopy {
     /// left under `target` when it throws.
     @discardableResult
     public static func copy(from source: String, to target: String, throughSeq: UInt64,
-                            calls: SystemCalls = .live) throws(JournalError) -> PrefixCopyReport {
-        let io = calls.io
+                            kernel: Kernel = .live) throws(JournalError) -> PrefixCopyReport {
+        let io = kernel.io
         let staging = try StagingFolder.create(for: target, io: io, outside: source)
         do {
             let report = try copyFrames(from: source, into: staging.path, throughSeq: throughSeq, io: io)

@@ -1,3 +1,4 @@
+import POSIX
 /// How a read ended.
 public struct ReadSummary: Sendable {
     /// Events passed to the caller (by a frame read: in the frames passed).
@@ -24,9 +25,9 @@ public final class JournalReader {
     let io: FileIO
 
     /// A reader of the journal folder `directory` (e.g. `<data>/journal`).
-    public init(directory: String, calls: SystemCalls = .live) {
+    public init(directory: String, kernel: Kernel = .live) {
         self.directory = directory
-        self.io = calls.io
+        self.io = kernel.io
     }
 
     /// Calls `body` with each event matching `filter`, in seq order, until `body` returns false,

@@ -1,4 +1,5 @@
 import Integrity
+import POSIX
 
 /// Size and content figures of a journal, as `stats` prints them.
 public struct JournalStats: Sendable {
@@ -25,8 +26,8 @@ public struct JournalStats: Sendable {
     public var compressionRatio: Double { bytesOnDisk == 0 ? 0 : Double(uncompressedBytes) / Double(bytesOnDisk) }
 
     /// Reads the whole journal in `directory` (inflating every frame to count types).
-    public static func collect(directory: String, calls: SystemCalls = .live) throws(JournalError) -> JournalStats {
-        let scanner = try JournalScanner(directory: directory, io: calls.io)
+    public static func collect(directory: String, kernel: Kernel = .live) throws(JournalError) -> JournalStats {
+        let scanner = try JournalScanner(directory: directory, io: kernel.io)
         let payloads = PayloadDecoder()
         var stats = JournalStats()
         stats.segmentCount = scanner.segmentNames.count

@@ -1,4 +1,5 @@
 import Integrity
+import POSIX
 
 /// What write-open would do with the journal as it is now (the verdict `verify` shows).
 public enum WriteOpenOutcome: Sendable, Equatable, CustomStringConvertible {
@@ -52,8 +53,8 @@ public struct VerificationReport: Sendable {
 /// segment from its own header, so every damaged segment is reported.
 public enum JournalVerifier {
     /// Verifies the journal in `directory`. Throws only when files cannot be read at all.
-    public static func verify(directory: String, deep: Bool = false, calls: SystemCalls = .live) throws(JournalError) -> VerificationReport {
-        let io = calls.io
+    public static func verify(directory: String, deep: Bool = false, kernel: Kernel = .live) throws(JournalError) -> VerificationReport {
+        let io = kernel.io
         var report = VerificationReport()
         let verdict = try OpenCheck.verdict(directory: directory, io: io)
         var expected: [JournalDamage] = []

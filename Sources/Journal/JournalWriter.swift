@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import Integrity
 import Synchronization
+import POSIX
 
 /// The one writer of a journal folder: appends events as frames, with group commit.
 ///
@@ -49,7 +50,7 @@ public final class JournalWriter: Sendable {
     /// Throws `.locked` if another writer holds it, `.corrupt` if damage precedes the tail (the
     /// message names segment, offset and seqs), `.io` for system failures.
     public static func open(_ configuration: JournalConfiguration) throws(JournalError) -> JournalWriter {
-        let io = configuration.calls.io
+        let io = configuration.kernel.io
         let directory = configuration.directory
         if try io.makeDirectory(directory) {
             // The new folder's name must survive a crash too.

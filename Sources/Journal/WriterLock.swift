@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import POSIX
 
 /// The single-writer lock: `flock(LOCK_EX | LOCK_NB)` on `<journal>/LOCK`, whose content
 /// records the holder (format under FOLDER in JournalFormat.swift; parsed by `LockHolder`).
@@ -46,8 +47,8 @@ public enum WriterLock {
     ///
     /// Never fails on what the file holds: at most 4 KiB is read, and junk reads as missing
     /// fields. Informational only (see `LockHolder`).
-    public static func holder(directory: String, calls: SystemCalls = .live) -> LockHolder? {
-        let io = calls.io
+    public static func holder(directory: String, kernel: Kernel = .live) -> LockHolder? {
+        let io = kernel.io
         let path = directory + "/" + JournalFormat.lockFile
         // O_NONBLOCK: a FIFO planted as LOCK must not hang the open.
         guard let fd = try? io.open(path, O_RDONLY | O_NONBLOCK) else { return nil }

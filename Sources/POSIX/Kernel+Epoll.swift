@@ -106,3 +106,22 @@ extension Kernel {
         .orThrow { SystemError(code: $0, operation: name, descriptor: fd) }
     }
 }
+
+extension Kernel {
+    /// Waits until one of `descriptors` has an event it asks for, or `timeoutMilliseconds` pass
+    /// (−1: no limit); returns how many have events (their `revents` are set).
+    ///
+    /// EINTR is not retried, for the reason `waitForEvents` gives: the wait returns 0 and the
+    /// caller's loop comes round again. For a handful of descriptors that a thread waits on
+    /// alone (a follower's inotify and wake-up pipe), where epoll's setup is not worth it.
+    public func poll(_ descriptors: inout [pollfd], timeoutMilliseconds: Int32) throws(SystemError) -> Int {
+        let result = descriptors.withUnsafeMutableBufferPointer { buffer in
+            invoke("poll", retriesInterrupts: false) { calls.poll(buffer, timeoutMilliseconds) }
+        }
+        switch result {
+        case .success(let count): return count
+        case .failure(.interrupted): return 0
+        case .failure(let code): throw SystemError(code: code, operation: "poll")
+        }
+    }
+}

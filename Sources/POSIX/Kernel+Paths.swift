@@ -34,6 +34,11 @@ extension Kernel {
         }
     }
 
+    /// Removes the empty folder at `path`.
+    public func removeDirectory(_ path: FilePath) throws(SystemError) {
+        try invoke("rmdir") { calls.rmdir(path) }.orThrow { SystemError(code: $0, operation: "rmdir", path: path) }
+    }
+
     /// The names in folder `path`, without `.` and `..`, sorted by their UTF-8 bytes.
     ///
     /// A name that is not valid UTF-8 comes back with U+FFFD in place of the bad bytes and so

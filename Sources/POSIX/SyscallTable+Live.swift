@@ -35,6 +35,9 @@ extension SyscallTable {
         unlink: { path in
             path.withCString { cPath in checkedVoid(Glibc.unlink(cPath)) }
         },
+        rmdir: { path in
+            path.withCString { cPath in checkedVoid(Glibc.rmdir(cPath)) }
+        },
         listDirectory: { path in
             let opened: Result<OpaquePointer, Errno> = path.withCString { cPath in
                 guard let directory = opendir(cPath) else { return .failure(.current) }
@@ -86,6 +89,9 @@ extension SyscallTable {
         epollCtl: { epoll, operation, fd, event in checkedVoid(CLinux.epoll_ctl(epoll, operation, fd, event)) },
         epollWait: { epoll, events, timeout in
             checked(Int(CLinux.epoll_wait(epoll, events.baseAddress, Int32(events.count), timeout)))
+        },
+        poll: { descriptors, timeout in
+            checked(Glibc.poll(descriptors.baseAddress, nfds_t(descriptors.count), timeout)).map { Int($0) }
         },
         eventfd: { initialValue, flags in checked(CLinux.eventfd(initialValue, flags)) },
         inotifyInit1: { flags in checked(Glibc.inotify_init1(flags)) },

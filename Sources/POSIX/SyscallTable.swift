@@ -44,6 +44,8 @@ package struct SyscallTable: Sendable {
     package var mkdir: @Sendable (_ path: FilePath, _ mode: UInt32) -> Result<Void, Errno>
     /// `unlink(path)`.
     package var unlink: @Sendable (_ path: FilePath) -> Result<Void, Errno>
+    /// `rmdir(path)`.
+    package var rmdir: @Sendable (_ path: FilePath) -> Result<Void, Errno>
     /// The names in a folder, without `.` and `..` (`opendir`/`readdir`/`closedir`).
     package var listDirectory: @Sendable (_ path: FilePath) -> Result<[String], Errno>
 
@@ -89,6 +91,8 @@ package struct SyscallTable: Sendable {
     package var epollCtl: @Sendable (_ epoll: Int32, _ operation: Int32, _ fd: Int32, _ event: UnsafeMutablePointer<epoll_event>?) -> Result<Void, Errno>
     /// `epoll_wait(epfd, events, maxevents, timeout)`: the number of events filled in.
     package var epollWait: @Sendable (_ epoll: Int32, _ events: UnsafeMutableBufferPointer<epoll_event>, _ timeoutMilliseconds: Int32) -> Result<Int, Errno>
+    /// `poll(fds, nfds, timeout)`: how many descriptors have events.
+    package var poll: @Sendable (_ descriptors: UnsafeMutableBufferPointer<pollfd>, _ timeoutMilliseconds: Int32) -> Result<Int, Errno>
     /// `eventfd(initval, flags)`.
     package var eventfd: @Sendable (_ initialValue: UInt32, _ flags: Int32) -> Result<Int32, Errno>
     /// `inotify_init1(flags)`.

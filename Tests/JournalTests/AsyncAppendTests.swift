@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 @testable import Journal
 import Synchronization
+@testable import POSIX
 import Testing
 
 /// Holds every `fdatasync` while shut, so a test can line appends up behind a frame in flight.
@@ -12,7 +13,7 @@ final class SyncGate: Sendable {
     private let opened = DispatchSemaphore(value: 0)
 
     /// `calls` with `fdatasync` passing through the gate first.
-    func wrapping(_ calls: SystemCalls) -> SystemCalls {
+    func wrapping(_ calls: SyscallTable) -> SyscallTable {
         var gated = calls
         gated.fdatasync = { [self] fd in
             if isShut.load(ordering: .acquiring) {

@@ -2,6 +2,7 @@ import Foundation
 import Integrity
 @testable import Journal
 import Synchronization
+@testable import POSIX
 import Testing
 import TestSupport
 
@@ -19,7 +20,7 @@ import TestSupport
         for index in 0..<5 { receipts.append(try writer.append(index == 2 ? [journal.draft(index), journal.draft(9)] : [journal.draft(index)])) }
         try writer.close()
         var frames: [ReadFrameForTest] = []
-        let scanner = try JournalScanner(directory: journal.directory, io: SystemCalls.live.io)
+        let scanner = try JournalScanner(directory: journal.directory, io: Kernel.live.io)
         while case .frame(let scanned, _) = try scanner.next() {
             frames.append(ReadFrameForTest(seqs: scanned.firstSeq...scanned.lastSeq, timestamp: scanned.firstTimestamp, chain: scanned.chainAfter))
         }
@@ -70,7 +71,7 @@ import TestSupport
         let (read, _) = try journal.readAll()
         #expect(fed == read, "the feed delivers exactly what a reader reads")
         // Each fed frame carries the chain a reader finds after it.
-        let scanner = try JournalScanner(directory: journal.directory, io: SystemCalls.live.io)
+        let scanner = try JournalScanner(directory: journal.directory, io: Kernel.live.io)
         var chains: [UInt64: SHA256Digest] = [:]
         while case .frame(let scanned, _) = try scanner.next() { chains[scanned.lastSeq] = scanned.chainAfter }
         #expect(frames.allSatisfy { chains[$0.lastSeq] == $0.chain })
@@ -149,10 +150,10 @@ import TestSupport
         let journal = try TestJournal()
         defer { journal.root.remove() }
         let syncs = Atomic<Int>(0)
-        var calls = SystemCalls.live
+        var calls = SyscallTable.live
         calls.fdatasync = { fd in
             syncs.add(1, ordering: .relaxed)
-            return SystemCalls.live.fdatasync(fd)
+            return SyscallTable.live.fdatasync(fd)
         }
         var configuration = journal.configuration(durability: .batch, calls: calls)
         configuration.batchSyncInterval = .milliseconds(5)

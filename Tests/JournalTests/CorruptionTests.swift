@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+import POSIX
 import Testing
 
 /// Storage faults: bit flips, torn tails, mid-journal damage.
@@ -17,7 +18,7 @@ import Testing
     static func frameStarts(_ journal: TestJournal) throws -> [(path: String, starts: [Int], size: Int)] {
         try journal.segmentPaths().map { path in
             let name = (path as NSString).lastPathComponent
-            let reader = try SegmentReader(directory: journal.directory, name: name, io: SystemCalls.live.io)
+            let reader = try SegmentReader(directory: journal.directory, name: name, io: Kernel.live.io)
             var starts: [Int] = []
             while case .frame(let frame) = try reader.next() { starts.append(frame.fileOffset) }
             return (path, starts, reader.fileSize)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Journal
 import Synchronization
+@testable import POSIX
 import Testing
 
 /// Faults injected through the syscall funnel, switched on and off while a writer runs.
@@ -17,24 +18,21 @@ final class Faults: Sendable {
     /// then fail with ENOSPC, as on a real filesystem.
     let capacity = Atomic<Int>(0)
 
-    var calls: SystemCalls {
-        var calls = SystemCalls.live
-        let live = SystemCalls.live
+    var calls: SyscallTable {
+        var calls = SyscallTable.live
+        let live = SyscallTable.live
         calls.pwrite = { [self] fd, buffer, offset in
             let code = writeErrno.load(ordering: .relaxed)
             if code != 0 {
                 let remaining = writesBeforeError.load(ordering: .relaxed)
-                if remaining == 0 || remaining < 0 {
-                    errno = code
-                    return -1
-                }
+                if remaining == 0 || remaining < 0 { return .failure(Errno(rawValue: code)) }
                 writesBeforeError.store(remaining - 1, ordering: .relaxed)
             }
             let capacity = capacity.load(ordering: .relaxed)
             var info = stat()
             if capacity > 0, fstat(fd, &info) == 0, offset + buffer.count > max(capacity, Int(info.st_size)) {
                 let room = max(capacity, Int(info.st_size)) - offset
-                guard room > 0 else { errno = ENOSPC; return -1 }
+                guard room > 0 else { return .failure(Errno(rawValue: ENOSPC)) }
                 return live.pwrite(fd, UnsafeRawBufferPointer(rebasing: buffer[..<room]), offset)
             }
             let limit = shortWriteLimit.load(ordering: .relaxed)
@@ -43,7 +41,7 @@ final class Faults: Sendable {
         }
         calls.fdatasync = { [self] fd in
             let code = syncErrno.load(ordering: .relaxed)
-            guard code == 0 else { errno = code; return -1 }
+            guard code == 0 else { return .failure(Errno(rawValue: code)) }
             return live.fdatasync(fd)
         }
         return calls
@@ -171,11 +169,11 @@ final class Faults: Sendable {
         let journal = try TestJournal()
         defer { journal.root.remove() }
         let interrupts = Atomic<Int>(0)
-        var calls = SystemCalls.live
+        var calls = SyscallTable.live
         calls.fdatasync = { fd in
             // Every other call is interrupted by a signal.
-            if interrupts.add(1, ordering: .relaxed).newValue % 2 == 1 { errno = EINTR; return -1 }
-            return SystemCalls.live.fdatasync(fd)
+            if interrupts.add(1, ordering: .relaxed).newValue % 2 == 1 { return .failure(Errno(rawValue: EINTR)) }
+            return SyscallTable.live.fdatasync(fd)
         }
         let writer = try JournalWriter.open(journal.configuration(durability: .always, calls: calls))
         for index in 0..<4 { _ = try writer.append([journal.draft(index)]) }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+import POSIX
 import Testing
 import TestSupport
 
@@ -38,7 +39,7 @@ import TestSupport
         let paths = try journal.segmentPaths()
         #expect(paths.count == 4)
         #expect(try paths.prefix(3).map { try Data(contentsOf: URL(fileURLWithPath: $0)) } == before)
-        let newest = try SegmentReader(directory: journal.directory, name: (paths[3] as NSString).lastPathComponent, io: SystemCalls.live.io)
+        let newest = try SegmentReader(directory: journal.directory, name: (paths[3] as NSString).lastPathComponent, io: Kernel.live.io)
         #expect(newest.header.formatVersion == 2 && newest.header.firstSeq == 19)
         for path in paths { #expect(FileManager.default.fileExists(atPath: path.replacingOccurrences(of: ".seg", with: ".idx"))) }
         let report = try JournalVerifier.verify(directory: journal.directory, deep: true)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Journal
 import Synchronization
+@testable import POSIX
 import Testing
 import TestSupport
 
@@ -212,11 +213,11 @@ final class Received: Sendable {
     @Test func withoutInotifyItFollowsByPolling() async throws {
         let journal = try TestJournal()
         defer { journal.root.remove() }
-        var calls = SystemCalls.live
-        calls.inotifyInit = { errno = ENOSYS; return -1 }
+        var calls = SyscallTable.live
+        calls.inotifyInit1 = { _ in .failure(Errno(rawValue: ENOSYS)) }
         let writer = try JournalWriter.open(journal.configuration())
         _ = try await writer.append([journal.draft(0)])
-        let follower = JournalReader(directory: journal.directory, calls: calls).follow(fallbackPollInterval: .milliseconds(20))
+        let follower = JournalReader(directory: journal.directory, kernel: Kernel(calls: calls)).follow(fallbackPollInterval: .milliseconds(20))
         let received = Received()
         let task = received.consume(follower)
         #expect(await eventually { received.count == 1 })

@@ -1,6 +1,7 @@
 import Foundation
 import Integrity
 @testable import Journal
+@testable import POSIX
 import Testing
 import TestSupport
 
@@ -166,7 +167,7 @@ import TestSupport
         for probe in [ends.count / 3, ends.count / 2 + 7, ends.count - 2] {
             let end = ends[probe]
             let counter = ReadCounter()
-            let reader = JournalReader(directory: journal.directory, calls: counter.calls)
+            let reader = JournalReader(directory: journal.directory, kernel: Kernel(calls: counter.calls))
             #expect(try reader.chain(atSeq: end.lastSeq) == end.chain)
             #expect(counter.bytes.load(ordering: .relaxed) < bound, "chain(atSeq: \(end.lastSeq)) read \(counter.bytes.load(ordering: .relaxed)) bytes")
 

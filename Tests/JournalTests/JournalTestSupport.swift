@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+@testable import POSIX
 import Testing
 import TestSupport
 
@@ -12,9 +13,9 @@ struct TestJournal {
 
     /// A deterministic configuration: fake clock, no fsync by default, no preallocation.
     func configuration(durability: Durability = .none, segmentByteLimit: Int = 64 << 20, preallocation: Int = 0,
-                       calls: SystemCalls = .live) -> JournalConfiguration {
+                       calls: SyscallTable = .live) -> JournalConfiguration {
         JournalConfiguration(directory: directory, durability: durability, segmentByteLimit: segmentByteLimit,
-                             preallocationByteCount: preallocation, calls: calls,
+                             preallocationByteCount: preallocation, kernel: Kernel(calls: calls),
                              clock: { 1_795_000_000_000_000 })
     }
 
@@ -56,7 +57,7 @@ struct TestJournal {
 extension TestJournal {
     /// Where write-open would continue (the journal must open).
     func tail() throws -> JournalTail {
-        guard case .opens(let tail?, _, _) = try OpenCheck.verdict(directory: directory, io: SystemCalls.live.io) else {
+        guard case .opens(let tail?, _, _) = try OpenCheck.verdict(directory: directory, io: Kernel.live.io) else {
             throw JournalError(.corrupt, "test journal does not open")
         }
         return tail

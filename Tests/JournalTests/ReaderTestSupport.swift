@@ -2,6 +2,7 @@ import Foundation
 import Integrity
 @testable import Journal
 import Synchronization
+@testable import POSIX
 import Testing
 import TestSupport
 
@@ -24,13 +25,13 @@ final class SteppingClock: Sendable {
 final class ReadCounter: Sendable {
     let bytes = Atomic<Int>(0)
 
-    var calls: SystemCalls {
-        var calls = SystemCalls.live
-        let live = SystemCalls.live.pread
+    var calls: SyscallTable {
+        var calls = SyscallTable.live
+        let live = SyscallTable.live.pread
         calls.pread = { [self] fd, buffer, offset in
-            let count = live(fd, buffer, offset)
-            if count > 0 { bytes.add(count, ordering: .relaxed) }
-            return count
+            let result = live(fd, buffer, offset)
+            if case .success(let count) = result, count > 0 { bytes.add(count, ordering: .relaxed) }
+            return result
         }
         return calls
     }

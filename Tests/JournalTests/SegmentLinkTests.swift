@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+@testable import POSIX
 import Testing
 import TestSupport
 
@@ -133,16 +134,16 @@ import TestSupport
         defer { journal.root.remove() }
         let sealed = try journal.segmentPaths().dropLast()
         let reads = ReadLog()
-        var calls = SystemCalls.live
+        var calls = SyscallTable.live
         calls.open = { path, flags, mode in
-            let fd = SystemCalls.live.open(path, flags, mode)
-            reads.opened(fd, path)
-            return fd
+            let result = SyscallTable.live.open(path, flags, mode)
+            if case .success(let fd) = result { reads.opened(fd, path.string) }
+            return result
         }
         calls.pread = { fd, buffer, offset in
-            let count = SystemCalls.live.pread(fd, buffer, offset)
-            reads.read(fd, offset: offset, count: count)
-            return count
+            let result = SyscallTable.live.pread(fd, buffer, offset)
+            if case .success(let count) = result { reads.read(fd, offset: offset, count: count) }
+            return result
         }
         try JournalWriter.open(journal.configuration(calls: calls)).close()
         for path in sealed {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+import POSIX
 import Testing
 
 /// The segment reader against a file that changes under it.
@@ -13,7 +14,7 @@ import Testing
         try writer.close()
         let tail = try journal.tail()
         #expect(tail.fileSize > tail.endOffset, "the segment still has its padding")
-        let reader = try SegmentReader(directory: journal.directory, name: tail.segmentName, io: SystemCalls.live.io)
+        let reader = try SegmentReader(directory: journal.directory, name: tail.segmentName, io: Kernel.live.io)
         // Sealing trims the padding: the file is now shorter than the reader measured.
         #expect(truncate(journal.directory + "/" + tail.segmentName, off_t(tail.endOffset)) == 0)
         var frames: [ScannedFrame] = []

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+import POSIX
 import Testing
 
 /// The LOCK file's holder record: what writers write, and what readers make of anything else.
@@ -66,7 +67,7 @@ import Testing
         try writer.close()
         #expect(WriterLock.holder(directory: journal.directory) == LockHolder(pid: getpid(), url: nil, isHeld: false))
 
-        let fd = try WriterLock.acquire(directory: journal.directory, io: SystemCalls.live.io, adminURL: "http://127.0.0.1:5001")
+        let fd = try WriterLock.acquire(directory: journal.directory, io: Kernel.live.io, adminURL: "http://127.0.0.1:5001")
         defer { close(fd) }
         #expect(try String(contentsOfFile: journal.directory + "/LOCK", encoding: .utf8) == "pid \(getpid())\nurl http://127.0.0.1:5001\n")
         #expect(WriterLock.holder(directory: journal.directory) == LockHolder(pid: getpid(), url: "http://127.0.0.1:5001", isHeld: true))
@@ -84,7 +85,7 @@ import Testing
         defer { journal.root.remove() }
         try FileManager.default.createDirectory(atPath: journal.directory, withIntermediateDirectories: true)
         #expect {
-            _ = try WriterLock.acquire(directory: journal.directory, io: SystemCalls.live.io, adminURL: url)
+            _ = try WriterLock.acquire(directory: journal.directory, io: Kernel.live.io, adminURL: url)
         } throws: { ($0 as? JournalError)?.code == .invalidArgument }
         #expect(!FileManager.default.fileExists(atPath: journal.directory + "/LOCK"))
     }

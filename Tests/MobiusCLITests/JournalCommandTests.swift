@@ -2,6 +2,7 @@ import Foundation
 import Journal
 import MobiusCLI
 import TestSupport
+import POSIX
 import Testing
 
 /// Runs a command in-process, capturing its streams; `input` feeds `--stdin` in the given chunks.
@@ -109,7 +110,7 @@ struct CommandRun {
         // As after a crash (no clean close, so no index of the active segment): write-open
         // scans the whole segment and meets the damage.
         try FileManager.default.removeItem(atPath: root.appending("journal/00000000000000000001.idx"))
-        let reader = try SegmentReader(directory: root.appending("journal"), name: "00000000000000000001.seg", io: SystemCalls.live.io)
+        let reader = try SegmentReader(directory: root.appending("journal"), name: "00000000000000000001.seg", io: Kernel.live.io)
         var starts: [Int] = []
         while case .frame(let frame) = try reader.next() { starts.append(frame.fileOffset) }
         var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
