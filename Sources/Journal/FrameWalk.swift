@@ -36,6 +36,8 @@ final class FrameWalk {
                 case .after: return summary
                 case .overlapping: if try !visit(scanned, segment) { return summary }
                 }
+                // The range is complete: do not wait for frames it cannot want.
+                if let toSeq = filter.toSeq, scanned.lastSeq >= toSeq { return summary }
             case .damage(let damage):
                 guard damage.isTornTail, let waitForMore else {
                     summary.damage = damage
