@@ -19,6 +19,7 @@ extension JournalBenchmark {
         _ = try bench.measureAppenders(.tasks(16), total: plan.concurrentEvents, drafts: drafts)
         let grouped = try bench.measureAppenders(.tasks(64), total: plan.concurrentEvents, drafts: drafts)
         try bench.measureCompression("groupCommit64", directory: grouped, drafts: drafts, eventCount: plan.concurrentEvents / 64 * 64)
+        _ = try bench.measureAppenders(.tasksWithSubscriber(64), total: plan.concurrentEvents, drafts: drafts)
         _ = try bench.measureAppenders(.threads(1), total: plan.singleAppends, drafts: drafts)
         _ = try bench.measureAppenders(.threads(16), total: plan.concurrentEvents, drafts: drafts)
         _ = try bench.measureAppenders(.threads(64), total: plan.concurrentEvents, drafts: drafts)
@@ -50,6 +51,7 @@ extension JournalBenchmark {
             ("64 async appenders / single async appender", many.eventsPerSecond / single.eventsPerSecond, "≥ 30"),
             ("64 async appenders / single thread appender (blocking API)", many.eventsPerSecond / rows["threads1"]!.eventsPerSecond, "≥ 30"),
             ("64 async appenders / 100,000 events/s", many.eventsPerSecond / 100_000, "≥ 1"),
+            ("64 async appenders with one feed subscriber / without", rows["appenders64Subscribed"]!.eventsPerSecond / many.eventsPerSecond, "≥ 0.9"),
             ("64 thread appenders / single thread appender", rows["threads64"]!.eventsPerSecond / rows["threads1"]!.eventsPerSecond, "(≥ 30)"),
             ("replay / 1,000,000 events/s", rows["replay"]!.eventsPerSecond / 1_000_000, "≥ 1"),
             ("compression, one event per frame", ratios["oneEventPerFrame"]!, "≥ 2"),

@@ -115,6 +115,8 @@ package struct JournalBenchmark {
     enum Appenders {
         case threads(Int)
         case tasks(Int)
+        /// Tasks, with one commit-feed subscriber draining every committed frame meanwhile.
+        case tasksWithSubscriber(Int)
     }
 
     /// `appenders` appending single events with `always`, each waiting for its acknowledgement
@@ -123,6 +125,7 @@ package struct JournalBenchmark {
     mutating func measureAppenders(_ appenders: Appenders, total: Int, drafts: [EventDraft]) throws -> String {
         let (count, key, label) = switch appenders {
         case .tasks(let count): (count, "appenders\(count)", "async task")
+        case .tasksWithSubscriber(let count): (count, "appenders\(count)Subscribed", "async task")
         case .threads(let count): (count, "threads\(count)", "thread")
         }
         let directory = scratch + "/" + key
@@ -130,7 +133,7 @@ package struct JournalBenchmark {
         let batches = (0..<(perAppender * count)).map { [drafts[$0 % drafts.count]] }
         let (seconds, sample) = try JournalBenchmark.append(batches, by: appenders, into: directory, durability: .always)
         add(key, Row(
-            name: "durable append, \(count) \(label)\(count == 1 ? "" : "s") (always)",
+            name: key.hasSuffix("Subscribed") ? "same, with a commit-feed subscriber" : "durable append, \(count) \(label)\(count == 1 ? "" : "s") (always)",
             eventsPerSecond: Double(batches.count) / seconds,
             p50: sample.percentileMilliseconds(0.5), p99: sample.percentileMilliseconds(0.99)))
         return directory
@@ -175,9 +178,24 @@ package struct JournalBenchmark {
                 }
             }
             group.wait()
-        case .tasks(let count):
+        case .tasks(let count), .tasksWithSubscriber(let count):
             // Block this (non-pool) thread until the tasks, on the cooperative pool, are done.
             let done = DispatchSemaphore(value: 0)
+            let drained = DispatchSemaphore(value: 0)
+            if case .tasksWithSubscriber = appenders {
+                let subscription = writer.subscribe()
+                let expected = batches.reduce(0) { $0 + $1.count }
+                Task.detached {
+                    var seen = 0
+                    for await item in subscription {
+                        if case .frame(let frame) = item { seen += frame.events.count }
+                        if seen >= expected { break }
+                    }
+                    drained.signal()
+                }
+            } else {
+                drained.signal()
+            }
             Task.detached {
                 await withTaskGroup(of: Void.self) { group in
                     for task in 0..<count {
@@ -195,6 +213,7 @@ package struct JournalBenchmark {
                 done.signal()
             }
             done.wait()
+            drained.wait()
         }
         let seconds = Double(LatencySample.now() - start) / 1e9
         try writer.close()
