@@ -28,11 +28,14 @@ let package = Package(
         .target(name: "JSON"),
         // The project's benchmarks (called by `bench`); Foundation is allowed here, for comparisons.
         .target(name: "MobiusBench", dependencies: ["Journal", "Imaging", "JSON"]),
+        // Events, projections, snapshots and the engine; folds are pure, the engine owns files.
+        .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX"]),
         .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "MobiusCoreTests", dependencies: ["MobiusCore", "Journal", "Integrity", "POSIX", "TestSupport"]),
         .testTarget(name: "POSIXTests", dependencies: ["POSIX", "TestSupport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
