@@ -29,7 +29,7 @@ let package = Package(
         // The project's benchmarks (called by `bench`); Foundation is allowed here, for comparisons.
         .target(name: "MobiusBench", dependencies: ["Journal", "Imaging", "JSON"]),
         // Events, projections, snapshots and the engine; folds are pure, the engine owns files.
-        .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX"]),
+        .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX", "CZlib"]),
         .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
