@@ -12,8 +12,12 @@ extension JSONReader {
         var valueStart = -1
         /// Whether the closing `}` has been read.
         var isClosed = false
-        /// The keys read so far.
+        /// The first keys read.
         var keys = KeySet()
+        /// Where `keys` records them.
+        var keyStorage = KeySet.Storage()
+        /// All keys read, once there are more than `keys` holds.
+        var keyTable: KeyTable? = nil
     }
 
     /// An array being read. Pass it back to `nextElement(in:)` until that returns false.
@@ -63,7 +67,16 @@ extension JSONReader {
             }
         }
         let key = try scanner.scanKey()
-        try object.keys.insert(key, in: scanner.bytes)
+        if let table = object.keyTable {
+            try table.insertOrRefuse(key, in: scanner.bytes)
+        } else if object.keys.isFull {
+            let table = object.keyStorage.withWords { words in KeyTable(moving: object.keys, storage: words, in: scanner.bytes) }
+            object.keyTable = table
+            try table.insertOrRefuse(key, in: scanner.bytes)
+        } else {
+            let scanner = scanner
+            try object.keyStorage.withWords { (words) throws(JSONError) in try object.keys.insert(key, in: scanner, storage: words) }
+        }
         try scanner.scanColon()
         object.valueStart = scanner.offset
         return JSONKey(key, in: scanner.bytes)

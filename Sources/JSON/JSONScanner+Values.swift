@@ -2,33 +2,34 @@
 extension JSONScanner {
     /// Scans the number at `offset` (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) and moves
     /// past it.
+    @inline(__always)
     mutating func scanNumber() throws(JSONError) -> NumberToken {
         let start = offset
-        let count = bytes.count
         var index = start
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < count else { throw endError("inside a number") }
-        let first = bytes[index]
+        if byte(at: index) == UInt8(ascii: "-") {
+            index &+= 1
+            guard index < count else { throw endError("inside a number") }
+        }
+        let first = byte(at: index)
         if first == UInt8(ascii: "0") {
-            index += 1
-            if index < count, Self.isDigit(bytes[index]) {
+            index &+= 1
+            if index < count, Self.isDigit(byte(at: index)) {
                 throw JSONError(.leadingZero, at: start, "a number must not start with 0 unless it is 0 (or 0.…)")
             }
         } else if Self.isDigit(first) {
-            index += 1
-            while index < count, Self.isDigit(bytes[index]) { index += 1 }
+            index = endOfDigits(from: index &+ 1)
         } else {
-            throw JSONError(.invalidNumber, at: index, "expected a digit after '-', found \(JSONError.describe(byte: first))")
+            throw invalidNumber(at: index, after: "'-'")
         }
         var isInteger = true
-        if index < count, bytes[index] == UInt8(ascii: ".") {
+        if index < count, byte(at: index) == UInt8(ascii: ".") {
             isInteger = false
-            index = try scanDigits(from: index + 1, after: "'.'")
+            index = try scanDigits(from: index &+ 1, after: "'.'")
         }
-        if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+        if index < count, byte(at: index) | 0x20 == UInt8(ascii: "e") {
             isInteger = false
-            index += 1
-            if index < count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            index &+= 1
+            if index < count, byte(at: index) == UInt8(ascii: "+") || byte(at: index) == UInt8(ascii: "-") { index &+= 1 }
             index = try scanDigits(from: index, after: "the exponent mark")
         }
         offset = index
@@ -36,14 +37,30 @@ extension JSONScanner {
     }
 
     /// Moves past one or more digits from `index`; returns the index after them.
-    private func scanDigits(from index: Int, after what: String) throws(JSONError) -> Int {
-        guard index < bytes.count else { throw endError("inside a number") }
-        guard Self.isDigit(bytes[index]) else {
-            throw JSONError(.invalidNumber, at: index, "expected a digit after \(what), found \(JSONError.describe(byte: bytes[index]))")
-        }
-        var end = index + 1
-        while end < bytes.count, Self.isDigit(bytes[end]) { end += 1 }
-        return end
+    @inline(__always)
+    private func scanDigits(from index: Int, after what: StaticString) throws(JSONError) -> Int {
+        guard index < count else { throw endError("inside a number") }
+        guard Self.isDigit(byte(at: index)) else { throw invalidNumber(at: index, after: what) }
+        return endOfDigits(from: index &+ 1)
+    }
+
+    /// The index of the first byte from `index` on that is not a digit (`count` if none).
+    @inline(__always)
+    func endOfDigits(from index: Int) -> Int { Self.endOfDigits(from: base + index, end: base + count) - base }
+
+    /// A mask with the high bit set in every byte of `word` that is not an ASCII digit; only
+    /// the lowest set bit is exact: the high bit of `byte - 0x30` flags bytes below '0' (and
+    /// from 0xB0), that of `byte + 0x46` bytes above '9' (up to 0xB9), and a borrow or carry
+    /// only moves up from a flagged byte.
+    @inline(__always)
+    static func bytesNotDigits(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        return ((word &- ones &* 0x30) | (word &+ ones &* 0x46)) & (ones &* 0x80)
+    }
+
+    /// The error for a byte at `index` where a number needs a digit after `what`.
+    private func invalidNumber(at index: Int, after what: StaticString) -> JSONError {
+        JSONError(.invalidNumber, at: index, "expected a digit after \(what), found \(JSONError.describe(byte: byte(at: index)))")
     }
 
     /// Whether `byte` is an ASCII digit.
@@ -51,8 +68,28 @@ extension JSONScanner {
     static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     /// Scans `true`, `false` or `null` at `offset`: true or false for the booleans, nil for null.
+    @inline(__always)
     mutating func scanLiteral() throws(JSONError) -> Bool? {
-        switch bytes[offset] {
+        // The word at once (the bytes of "true" are 0x74 0x72 0x75 0x65, lowest first); any
+        // other text, an error included, is told apart byte by byte.
+        let word = word(at: offset)
+        if word & 0xFFFF_FFFF == 0x6575_7274 {
+            offset &+= 4
+            return true
+        } else if word & 0xFF_FFFF_FFFF == 0x65_736C_6166 {
+            offset &+= 5
+            return false
+        } else if word & 0xFFFF_FFFF == 0x6C6C_756E {
+            offset &+= 4
+            return nil
+        }
+        return try scanLiteralByteByByte()
+    }
+
+    /// `scanLiteral()` for anything but the three words written out.
+    @inline(never)
+    private mutating func scanLiteralByteByByte() throws(JSONError) -> Bool? {
+        switch byte(at: offset) {
         case UInt8(ascii: "t"): try expectWord("true"); return true
         case UInt8(ascii: "f"): try expectWord("false"); return false
         case UInt8(ascii: "n"): try expectWord("null"); return nil
@@ -64,8 +101,8 @@ extension JSONScanner {
     private mutating func expectWord(_ word: StaticString) throws(JSONError) {
         let length = word.utf8CodeUnitCount
         for index in 0..<length {
-            guard offset + index < bytes.count else { throw endError("inside the literal \(word)") }
-            guard bytes[offset + index] == word.utf8Start[index] else {
+            guard offset + index < count else { throw endError("inside the literal \(word)") }
+            guard byte(at: offset + index) == word.utf8Start[index] else {
                 throw JSONError(.invalidLiteral, at: offset, "expected \(word); the only JSON words are true, false and null")
             }
         }
@@ -97,9 +134,9 @@ extension JSONScanner {
         guard let byte = current else { throw endError("where a value was expected") }
         switch byte {
         case UInt8(ascii: "\""): _ = try scanString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try scanNumber()
         case UInt8(ascii: "{"): try scanObject(depth: depth)
         case UInt8(ascii: "["): try scanArray(depth: depth)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try scanNumber()
         default: _ = try scanLiteral()
         }
     }
@@ -113,24 +150,46 @@ extension JSONScanner {
     /// `requiresSortedKeys`, keys out of order).
     mutating func scanObject(depth: Int) throws(JSONError) {
         guard depth < maximumDepth else { throw tooDeep() }
-        offset += 1
-        skipWhitespace()
-        if current == UInt8(ascii: "}") {
-            offset += 1
-            return
+        offset &+= 1
+        // Minified text: the first key at once.
+        if offset >= count || byte(at: offset) != UInt8(ascii: "\"") {
+            skipWhitespace()
+            if current == UInt8(ascii: "}") {
+                offset &+= 1
+                return
+            }
         }
-        var keys = KeySet()
+        guard !requiresSortedKeys else { return try scanSortedMembers(depth: depth) }
+        // The keys' records on the stack, uninitialized: zeroing a `KeySet.Storage` cost about
+        // 45 instructions per object (a memset call), a fifth of a small object's scan.
+        try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: KeySet.Storage.wordCount) { (storage) throws(JSONError) in
+            try scanMembers(depth: depth, storage: storage.baseAddress.unsafelyUnwrapped)
+        }
+    }
+
+    /// The rest of an object with more keys than a `KeySet` holds, from the scanned `key` on.
+    @inline(never)
+    mutating func scanMembers(startingWith key: StringToken, table: KeyTable, depth: Int) throws(JSONError) {
+        var key = key
+        while true {
+            try table.insertOrRefuse(key, in: bytes)
+            try scanColon()
+            try scanValue(depth: depth &+ 1)
+            guard try scanSeparator(closing: UInt8(ascii: "}")) else { return }
+            key = try scanKey()
+        }
+    }
+
+    /// The members of an object whose keys must be in strictly increasing byte order, from the
+    /// first key on.
+    private mutating func scanSortedMembers(depth: Int) throws(JSONError) {
         var previousKey: StringToken? = nil
         while true {
             let key = try scanKey()
-            if requiresSortedKeys {
-                if let previousKey { try KeySet.checkOrder(of: previousKey, before: key, in: bytes) }
-                previousKey = key
-            } else {
-                try keys.insert(key, in: bytes)
-            }
+            if let previousKey { try KeySet.checkOrder(of: previousKey, before: key, in: bytes) }
+            previousKey = key
             try scanColon()
-            try scanValue(depth: depth + 1)
+            try scanValue(depth: depth &+ 1)
             guard try scanSeparator(closing: UInt8(ascii: "}")) else { return }
         }
     }
@@ -152,7 +211,7 @@ extension JSONScanner {
     /// Scans an object key at `offset` (the caller has skipped whitespace).
     @inline(__always)
     mutating func scanKey() throws(JSONError) -> StringToken {
-        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw keyExpected() }
+        guard offset < count, byte(at: offset) == UInt8(ascii: "\"") else { throw keyExpected() }
         return try scanString()
     }
 
@@ -167,8 +226,8 @@ extension JSONScanner {
     @inline(__always)
     mutating func scanColon() throws(JSONError) {
         // Minified text: the colon, then the value at once.
-        if offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: ":"), bytes[offset + 1] > 0x20 {
-            offset += 1
+        if offset &+ 1 < count, byte(at: offset) == UInt8(ascii: ":"), byte(at: offset &+ 1) > 0x20 {
+            offset &+= 1
             return
         }
         try scanColonAndWhitespace()
@@ -189,15 +248,19 @@ extension JSONScanner {
     /// false when `closing` ends the container (consumed).
     @inline(__always)
     mutating func scanSeparator(closing: UInt8) throws(JSONError) -> Bool {
-        // Minified text: a comma followed by the next item, or the closing bracket.
-        if offset + 1 < bytes.count {
-            let byte = bytes[offset]
-            if byte == UInt8(ascii: ","), bytes[offset + 1] > 0x20, bytes[offset + 1] != closing {
-                offset += 1
-                return true
-            } else if byte == closing {
-                offset += 1
+        // Minified text: a comma followed by the next item, or the closing bracket (perhaps the
+        // last byte of the input).
+        if offset < count {
+            let byte = byte(at: offset)
+            if byte == closing {
+                offset &+= 1
                 return false
+            } else if byte == UInt8(ascii: ","), offset &+ 1 < count {
+                let next = self.byte(at: offset &+ 1)
+                if next > 0x20, next != closing {
+                    offset &+= 1
+                    return true
+                }
             }
         }
         return try scanSeparatorAndWhitespace(closing: closing)
