@@ -68,3 +68,39 @@ extension Redactor {
         }
     }
 }
+
+extension LogValue {
+    /// Reads any JSON value (numbers that are whole and fit become `.integer`).
+    public init(from reader: inout JSONReader) throws(JSONError) {
+        switch try reader.peekKind() {
+        case .null:
+            try reader.readNull()
+            self = .null
+        case .bool: self = .bool(try reader.readBool())
+        case .string: self = .string(try reader.readString())
+        case .number:
+            // A probe on a copy: whole numbers that fit stay exact, the rest are doubles.
+            var probe = reader
+            if let integer = try? probe.readInt64() {
+                reader = probe
+                self = .integer(integer)
+            } else {
+                self = .double(try reader.readDouble())
+            }
+        case .array:
+            var values: [LogValue] = []
+            var array = try reader.beginArray()
+            while try reader.nextElement(in: &array) { values.append(try LogValue(from: &reader)) }
+            self = .array(values)
+        case .object:
+            var members: [(String, LogValue)] = []
+            var object = try reader.beginObject()
+            while let key = try reader.nextKey(in: &object) {
+                let name = key.string
+                members.append((name, try LogValue(from: &reader)))
+            }
+            self = .object(members)
+        }
+    }
+}
+

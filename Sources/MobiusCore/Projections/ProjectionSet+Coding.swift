@@ -1,0 +1,78 @@
+import Integrity
+import JSON
+
+/// Why encoded projections could not be used.
+public struct ProjectionDecodingError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public var detail: String
+    /// Whether the encoding came from other projection versions (replay from the start instead).
+    public var isVersionMismatch: Bool
+
+    public var description: String { detail }
+}
+
+extension ProjectionSet {
+    /// The canonical encoding: keys sorted, numbers in the JSON writer's one form. Two replays of
+    /// the same journal give the same bytes.
+    public func encoded() -> [UInt8] {
+        var json = JSONWriter(keyOrder: .sorted, reservingCapacity: 4096 + library.count * 160)
+        json.writeObject { json in
+            json.writeKey("health")
+            health.encode(to: &json)
+            json.writeKey("library")
+            library.encode(to: &json)
+            json.writeKey("metrics")
+            metrics.encode(to: &json)
+            json.writeKey("releases")
+            releases.encode(to: &json)
+            json.writeKey("reviewQueue")
+            reviewQueue.encode(to: &json)
+            json.writeKey("schema")
+            schema.encode(to: &json)
+            json.write(seq, forKey: "seq")
+            json.write(timestamp, forKey: "timestamp")
+            json.writeKey("versions")
+            json.writeObject(sortingKeys: ProjectionSet.versions.keys) { name, json in json.write(ProjectionSet.versions[name]!) }
+        }
+        do {
+            return try json.finish()
+        } catch {
+            preconditionFailure("projection state refused by the canonical writer: \(error)")
+        }
+    }
+
+    /// SHA-256 of `encoded()`: what replays, snapshots and the live engine are compared by.
+    public var stateHash: SHA256Digest { SHA256.hash(encoded()) }
+
+    /// Decodes `encoded()`'s output; refuses other projection versions.
+    public init(decoding bytes: [UInt8]) throws(ProjectionDecodingError) {
+        self.init()
+        var versions: [String: Int] = [:]
+        do {
+            try JSONReader.withReader(over: bytes) { (reader) throws(JSONError) in
+                var object = try reader.beginObject()
+                while let key = try reader.nextKey(in: &object) {
+                    switch key {
+                    case "health": health = try HealthProjection(from: &reader)
+                    case "library": library = try LibraryProjection(from: &reader)
+                    case "metrics": metrics = try MetricsProjection(from: &reader)
+                    case "releases": releases = try ReleasesProjection(from: &reader)
+                    case "reviewQueue": reviewQueue = try ReviewQueueProjection(from: &reader)
+                    case "schema": schema = try SchemaProjection(from: &reader)
+                    case "seq": seq = try reader.readUInt64()
+                    case "timestamp": timestamp = try reader.readUInt64()
+                    case "versions":
+                        var map = try reader.beginObject()
+                        while let name = try reader.nextKey(in: &map) { versions[name.string] = try reader.readInt() }
+                    default: try reader.skipValue()
+                    }
+                }
+            }
+        } catch {
+            throw ProjectionDecodingError(detail: "the projection state does not decode: \(error)", isVersionMismatch: false)
+        }
+        guard versions == ProjectionSet.versions else {
+            throw ProjectionDecodingError(detail: "the state has projection versions \(versions.sorted { $0.key < $1.key }), this build \(ProjectionSet.versions.sorted { $0.key < $1.key })", isVersionMismatch: true)
+        }
+    }
+}
