@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "MobiusCoreTests", dependencies: ["MobiusCore", "Journal", "JSON", "Integrity", "POSIX", "TestSupport"]),
+        .testTarget(name: "MobiusCoreTests", dependencies: ["MobiusCore", "Journal", "JSON", "Imaging", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "POSIXTests", dependencies: ["POSIX", "TestSupport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(

@@ -35,10 +35,11 @@ public struct MatchSummary: Sendable, Equatable {
     }
 
     func encode(to json: inout JSONWriter) {
+        // Keys in byte order: a match is also part of the canonical projection state.
         json.writeObject { json in
-            json.write(imageId, forKey: "imageId")
-            json.write(distance, forKey: "distance")
             json.write(confidence, forKey: "confidence")
+            json.write(distance, forKey: "distance")
+            json.write(imageId, forKey: "imageId")
         }
     }
 }
@@ -107,7 +108,7 @@ public struct ExtractionCompleted: EventPayload {
             switch key {
             case "source", "file": source = try reader.readOptionalString()
             case "sha256": sha256 = try reader.readOptionalString()
-            case "byteSize": byteSize = try reader.readInt()
+            case "byteSize": byteSize = try reader.readNullIfPresent() ? nil : reader.readInt()
             case "format": format = try reader.readString()
             case "width": width = try reader.readInt()
             case "height": height = try reader.readInt()

@@ -36,11 +36,12 @@ public struct MetricsBaseline: Sendable, Equatable {
     }
 
     func encode(to json: inout JSONWriter) {
+        // Keys in byte order (canonical state embeds baselines).
         json.writeObject { json in
+            json.write(extractions, forKey: "extractions")
             json.write(failureRate, forKey: "failureRate")
             json.write(p95HashTimeMs, forKey: "p95HashTimeMs")
             json.write(reviewQueueLength, forKey: "reviewQueueLength")
-            json.write(extractions, forKey: "extractions")
         }
     }
 }
@@ -182,17 +183,18 @@ public struct DeploymentRecorded: Sendable, Equatable {
     }
 
     func encode(to json: inout JSONWriter) {
+        // Keys in byte order (canonical state embeds deployments).
         json.writeObject { json in
+            json.writeKey("baseline")
+            if let baseline { baseline.encode(to: &json) } else { json.writeNull() }
+            json.write(binarySha256, orNullForKey: "binarySha256")
             json.write(deploymentId, forKey: "deploymentId")
             json.write(environment, forKey: "environment")
-            json.write(version, orNullForKey: "version")
-            json.write(binarySha256, orNullForKey: "binarySha256")
+            json.write(reason, orNullForKey: "reason")
             json.write(snapshotId, orNullForKey: "snapshotId")
             json.writeKey("snapshotSeq")
             if let snapshotSeq { json.write(snapshotSeq) } else { json.writeNull() }
-            json.writeKey("baseline")
-            if let baseline { baseline.encode(to: &json) } else { json.writeNull() }
-            json.write(reason, orNullForKey: "reason")
+            json.write(version, orNullForKey: "version")
         }
     }
 }
@@ -341,13 +343,14 @@ public struct RollbackPerformed: EventPayload {
     }
 
     public func encode(to json: inout JSONWriter) {
+        // Keys in byte order (canonical state embeds rollbacks).
         json.writeObject { json in
-            json.write(toSeq, forKey: "toSeq")
+            json.write(emergencySnapshot, orNullForKey: "emergencySnapshot")
+            json.write(reason, forKey: "reason")
             json.write(snapshotId, orNullForKey: "snapshotId")
             json.write(snapshotSha256, orNullForKey: "snapshotSha256")
-            json.write(reason, forKey: "reason")
+            json.write(toSeq, forKey: "toSeq")
             json.write(trigger, orNullForKey: "trigger")
-            json.write(emergencySnapshot, orNullForKey: "emergencySnapshot")
         }
     }
 }
