@@ -110,6 +110,12 @@ public final class JournalWriter: Sendable {
     /// The chain value after the last acknowledged frame.
     public var chainValue: SHA256Digest { update { $0.chain } }
 
+    /// Why the writer accepts no more appends — the failure that stopped it, or `.closed` —
+    /// or nil while it does (health reports a journal that cannot be written as CRITICAL).
+    public var stopReason: JournalError? {
+        update { s in s.failure ?? (s.isClosed ? JournalError(.closed, "the journal writer was closed") : nil) }
+    }
+
     /// Appends `drafts` as one frame (atomic: all or none survive a crash) and returns their seqs
     /// once acknowledged per the durability mode. Thread-safe; blocks the calling thread until
     /// then (from Swift concurrency, use the `async` overload, which blocks no thread).

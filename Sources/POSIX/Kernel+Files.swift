@@ -115,6 +115,19 @@ extension Kernel {
         return Int(info.st_size)
     }
 
+    /// What `fstat` says of the open file: its size and whether it is a regular file or a
+    /// folder (anything else — a pipe, a device, a socket — is `.other`).
+    public func status(_ fd: FileDescriptor, path: FilePath? = nil) throws(SystemError) -> FileStatus {
+        let info = try invoke("fstat", on: fd) { calls.fstat(fd.rawValue) }
+            .orThrow { SystemError(code: $0, operation: "fstat", path: path, descriptor: fd) }
+        let kind: FileStatus.Kind = switch info.st_mode & S_IFMT {
+        case S_IFREG: .regularFile
+        case S_IFDIR: .directory
+        default: .other
+        }
+        return FileStatus(size: Int(info.st_size), kind: kind)
+    }
+
     /// The kind of `flock` lock.
     public enum LockKind: Sendable, Hashable {
         /// `LOCK_SH`: many holders may share it; it excludes exclusive locks.

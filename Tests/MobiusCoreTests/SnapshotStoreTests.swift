@@ -19,7 +19,7 @@ import TestSupport
         defer { root.remove() }
         #expect(try store.list().isEmpty, "a missing folder holds no snapshots")
         let header = try store.write(seq: 42, timestamp: 1_795_000_000_000_000, chain: SnapshotStoreTests.chain,
-                                     projectionVersions: ["library": 2, "metrics": 1], state: SnapshotStoreTests.state)
+                                     projectionVersions: ["library": 2, "metrics": 1], state: SnapshotStoreTests.state).header
         #expect(header.id.hasPrefix("00000000000000000042-"))
         let listed = try store.list()
         #expect(listed.map(\.id) == [header.id])
@@ -44,7 +44,7 @@ import TestSupport
         defer { root.remove() }
         var ids: [String] = []
         for seq in [5, 50, 500] as [UInt64] {
-            ids.append(try store.write(seq: seq, timestamp: seq, chain: SnapshotStoreTests.chain, projectionVersions: [:], state: Array("{}".utf8)).id)
+            ids.append(try store.write(seq: seq, timestamp: seq, chain: SnapshotStoreTests.chain, projectionVersions: [:], state: Array("{}".utf8)).header.id)
         }
         try FileManager.default.removeItem(atPath: store.directory + "/" + ids[1] + ".snapshot.sha256")
         let listed = try store.list()
@@ -58,7 +58,7 @@ import TestSupport
     @Test func everyByteFlippedIsRefusedOnLoad() throws {
         let (store, root) = try store()
         defer { root.remove() }
-        let header = try store.write(seq: 7, timestamp: 1, chain: SnapshotStoreTests.chain, projectionVersions: ["metrics": 1], state: SnapshotStoreTests.state)
+        let header = try store.write(seq: 7, timestamp: 1, chain: SnapshotStoreTests.chain, projectionVersions: ["metrics": 1], state: SnapshotStoreTests.state).header
         let path = store.directory + "/" + header.id + ".snapshot"
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         for offset in 0..<original.count {

@@ -41,6 +41,8 @@ public struct LibraryProjection: Sendable {
     public internal(set) var order: [String] = []
     /// The search index over `images` (not encoded: rebuilt from them).
     var index = HammingIndex<String>()
+    /// The first image of each file SHA-256 (not encoded: rebuilt from `images`).
+    var idsBySha256: [String: String] = [:]
 
     /// An empty library.
     public init() {}
@@ -62,9 +64,12 @@ public struct LibraryProjection: Sendable {
             insert(LibraryImage(id: id, source: added.source, sha256: added.sha256, hash: hash, width: added.width, height: added.height,
                                 byteSize: added.byteSize, format: added.format, addedSeq: event.seq, addedAt: event.timestamp))
         case .libraryImageRemoved(let removed):
-            guard images.removeValue(forKey: removed.imageId) != nil else { return }
+            guard let image = images.removeValue(forKey: removed.imageId) else { return }
             order.removeAll { $0 == removed.imageId }
             index.removeAll { $0 == removed.imageId }
+            if idsBySha256[image.sha256] == image.id {
+                idsBySha256[image.sha256] = order.first { images[$0]?.sha256 == image.sha256 }
+            }
         default:
             break
         }
@@ -74,7 +79,11 @@ public struct LibraryProjection: Sendable {
         images[image.id] = image
         order.append(image.id)
         index.insert(image.hash, id: image.id)
+        if idsBySha256[image.sha256] == nil { idsBySha256[image.sha256] = image.id }
     }
+
+    /// The image whose file has SHA-256 `sha256` (hex), the first added if several do.
+    public func image(withSha256 sha256: String) -> LibraryImage? { idsBySha256[sha256].flatMap { images[$0] } }
 
     /// The nearest image to `hash` with its distance and confidence; nil for an empty library.
     public func nearest(to hash: UInt64) -> MatchSummary? {

@@ -18,6 +18,16 @@ public struct SnapshotListing: Sendable {
     public var problem: SnapshotError?
 }
 
+/// A snapshot just written: its header and the SHA-256 of the whole file (its sidecar's).
+public struct WrittenSnapshot: Sendable, Equatable {
+    /// What the snapshot says about itself.
+    public var header: SnapshotHeader
+    /// SHA-256 of the file.
+    public var fileSha256: SHA256Digest
+    /// The file's size in bytes.
+    public var fileBytes: Int
+}
+
 /// A snapshot read back whole, its checksums checked.
 public struct LoadedSnapshot: Sendable {
     /// What the snapshot says about itself.
@@ -44,10 +54,10 @@ public struct SnapshotStore: Sendable {
 
     /// Writes a snapshot of `state` at `seq` (with the journal's `chain` and the projections'
     /// versions), durably: the file is written to a temporary name, synced and renamed, then its
-    /// sidecar likewise, then the folder is synced. Returns the header written.
+    /// sidecar likewise, then the folder is synced.
     @discardableResult
     public func write(seq: UInt64, timestamp: UInt64, chain: SHA256Digest, projectionVersions: [String: Int],
-                      state: [UInt8]) throws(SnapshotError) -> SnapshotHeader {
+                      state: [UInt8]) throws(SnapshotError) -> WrittenSnapshot {
         let header = SnapshotHeader(seq: seq, timestamp: timestamp, chain: chain, projectionVersions: projectionVersions,
                                     stateByteCount: state.count, stateSha256: SHA256.hash(state))
         var file = SnapshotFormat.magicLine
@@ -56,13 +66,14 @@ public struct SnapshotStore: Sendable {
         file.append(0x0A)
         file += state
         let name = header.id + SnapshotFormat.fileExtension
+        let fileSha256 = SHA256.hash(file)
         try io(header.id) { () throws(SystemError) in
             _ = try kernel.makeDirectory(path(directory))
             try replace(name, with: file)
-            try replace(name + SnapshotFormat.sidecarExtension, with: Array("\(SHA256.hash(file).hex)  \(name)\n".utf8))
+            try replace(name + SnapshotFormat.sidecarExtension, with: Array("\(fileSha256.hex)  \(name)\n".utf8))
             try kernel.syncDirectory(path(directory))
         }
-        return header
+        return WrittenSnapshot(header: header, fileSha256: fileSha256, fileBytes: file.count)
     }
 
     /// Every snapshot file in the folder, newest seq first (same seq: by id). Reads headers, not

@@ -1,0 +1,47 @@
+import Imaging
+import Journal
+import POSIX
+
+/// Where the engine keeps its files and the settings it decides by.
+public struct EngineConfiguration: Sendable {
+    /// The journal writer's settings (its folder: `<data>/journal`).
+    public var journal: JournalConfiguration
+    /// The snapshot folder (`<data>/snapshots`).
+    public var snapshotDirectory: String
+    /// A snapshot is taken automatically once this many events were folded since the last
+    /// one (0: never automatically).
+    public var snapshotInterval: UInt64 = 100_000
+    /// Snapshots kept: the newest this many, plus every one a deployment or rollback references.
+    public var snapshotRetention = 10
+    /// Whether `close()` takes a snapshot of what it folded since the last one.
+    public var snapshotsOnClose = true
+    /// Extractions whose match confidence is below this go to the review queue.
+    public var lowConfidenceThreshold = 0.8
+    /// Limits on the images decoded.
+    public var decodingLimits = DecodingLimits()
+    /// Largest image file or body accepted, bytes.
+    public var maxImageBytes = 64 << 20
+    /// The health triggers' limits.
+    public var healthThresholds = HealthThresholds()
+    /// Where one-line warnings go (a skipped snapshot, events that did not decode).
+    public var warn: @Sendable (String) -> Void = { _ in }
+
+    /// The syscall funnel the journal and snapshots use.
+    public var kernel: Kernel {
+        get { journal.kernel }
+        set { journal.kernel = newValue }
+    }
+
+    /// The layout of data folder `data`: `<data>/journal` and `<data>/snapshots`.
+    public init(dataDirectory data: String, journal configure: (inout JournalConfiguration) -> Void = { _ in }) {
+        var journal = JournalConfiguration(directory: data + "/journal")
+        configure(&journal)
+        self.journal = journal
+        snapshotDirectory = data + "/snapshots"
+    }
+
+    /// The read-only replay path over the same folders.
+    public var stateBuilder: StateBuilder {
+        StateBuilder(journalDirectory: journal.directory, snapshots: SnapshotStore(directory: snapshotDirectory, kernel: kernel), kernel: kernel)
+    }
+}

@@ -1,0 +1,59 @@
+import POSIX
+
+/// Why an image file could not be read: what `extraction.failed` records as its `kind`.
+public enum ImageReadFailure: String, Sendable, Error {
+    /// No file at that path.
+    case missing
+    /// It exists but cannot be read (permissions, I/O error), or is not a regular file.
+    case unreadable
+    /// Larger than the configured maximum.
+    case tooLarge = "too-large"
+    /// Read, but not a PNG/PNM image this decoder accepts.
+    case undecodable
+}
+
+/// An image file that could not be read: the kind, and one line naming the path.
+struct ImageReadError: Error {
+    var kind: ImageReadFailure
+    var reason: String
+}
+
+/// Reads one image file whole, through the syscall funnel, refusing what is not a regular file
+/// (a folder, a pipe that could block forever, a device) and what is larger than the limit.
+struct ImageFileLoader {
+    let kernel: Kernel
+    let maxBytes: Int
+
+    /// The file's bytes, or the failure and a one-line reason naming the path.
+    func load(_ path: String) -> Result<[UInt8], ImageReadError> {
+        guard let filePath = FilePath(validating: path) else {
+            return .failure(ImageReadError(kind: .missing, reason: "\(path): not a valid path (empty, or holds a NUL byte)"))
+        }
+        let fd: FileDescriptor
+        do {
+            // Non-blocking, so opening a FIFO does not wait for a writer; the kind check refuses it.
+            fd = try kernel.open(filePath, .readOnly, options: [.nonBlocking])
+        } catch {
+            let kind: ImageReadFailure = error.code == .noSuchFile || error.code == .notDirectory ? .missing : .unreadable
+            return .failure(ImageReadError(kind: kind, reason: "\(path): cannot open: \(error.code)"))
+        }
+        defer { try? kernel.close(fd) }
+        do {
+            let status = try kernel.status(fd, path: filePath)
+            switch status.kind {
+            case .regularFile: break
+            case .directory: return .failure(ImageReadError(kind: .unreadable, reason: "\(path): is a folder, not an image file"))
+            case .other: return .failure(ImageReadError(kind: .unreadable, reason: "\(path): is not a regular file (a pipe, device or socket)"))
+            }
+            guard status.size <= maxBytes else {
+                return .failure(ImageReadError(kind: .tooLarge, reason: "\(path): is \(status.size) bytes, more than the \(maxBytes)-byte limit for one image"))
+            }
+            var bytes = [UInt8](repeating: 0, count: status.size)
+            let count = try kernel.read(fd, into: &bytes, at: 0, path: filePath)
+            if count < bytes.count { bytes.removeSubrange(count...) }
+            return .success(bytes)
+        } catch {
+            return .failure(ImageReadError(kind: .unreadable, reason: "\(path): cannot read: \(error.code)"))
+        }
+    }
+}
