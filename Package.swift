@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "MobiusBench", dependencies: ["Journal", "Imaging", "JSON"]),
         // Events, projections, snapshots and the engine; folds are pure, the engine owns files.
         .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX", "CZlib"]),
-        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench"]),
+        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench", "MobiusCore"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),

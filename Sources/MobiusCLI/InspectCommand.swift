@@ -10,8 +10,8 @@ import Journal
 /// cancelled.
 struct InspectCommand: AsyncCommand {
     static let types = Option<String>("--type", value: "T", help: "only events of this type; repeat for several (any of them)", repeatable: true)
-    static let since = time("--since", help: "only events stamped at or after this time")
-    static let until = time("--until", help: "only events stamped at or before this time")
+    static let since = Option.time("--since", help: "only events stamped at or after this time")
+    static let until = Option.time("--until", help: "only events stamped at or before this time")
     static let fromSeq = Option.integer("--from-seq", in: 1...Int.max, help: "only events with seq N or later")
     static let toSeq = Option.integer("--to-seq", in: 1...Int.max, help: "only events with seq N or earlier")
     static let requestId = Option<String>("--request-id", value: "R", help: "only events of this request")
@@ -30,17 +30,6 @@ struct InspectCommand: AsyncCommand {
             .checkFailed: "corruption stopped the read (everything before it was printed)",
             .usageOrUnreadable: "there is no journal, or it cannot be read",
         ])
-
-    /// `--since` and `--until`: an ISO 8601 time, refused when the day or time does not exist.
-    private static func time(_ name: String, help: String) -> Option<UInt64> {
-        Option(name, value: "TIME", help: help) { text throws(ValueProblem) in
-            do throws(Timestamp.ParseError) {
-                return try Timestamp.microseconds(parsing: text)
-            } catch {
-                throw ValueProblem(expected: "an ISO 8601 time such as 2026-11-27T10:15:03Z", reason: error.code == .syntax ? nil : error.description)
-            }
-        }
-    }
 
     /// Where the journal is (`--data`).
     let data: DataFolder

@@ -1,8 +1,8 @@
 /// The `mobius-dhash` command line: the command tree, and the entry point that parses a command
 /// line, runs what it asks for and maps failures to exit statuses.
 public enum MobiusCommandLine {
-    /// Every command, in the order help lists them. A group (`bench`) holds subcommands; later
-    /// ones (`snapshot create|list|verify`, `library …`, `migrate …`) are groups the same way.
+    /// Every command, in the order help lists them. A group (`bench`, `library`, `lcm`,
+    /// `snapshot`) holds subcommands.
     package static let root = CommandNode.group(
         CommandSpec(
             "mobius-dhash", summary: "dHash image fingerprints, kept in a compressed, hash-chained journal",
@@ -10,6 +10,13 @@ public enum MobiusCommandLine {
         [
             .command(HelpCommand.self),
             .command(HashCommand.self),
+            .command(ExtractCommand.self),
+            LibraryCommand.node,
+            ReviewQueueCommand.node,
+            .command(ReplayCommand.self),
+            .command(RestoreCommand.self),
+            SnapshotCommand.node,
+            .command(RollbackCommand.self),
             .command(AppendCommand.self),
             .command(InspectCommand.self),
             .command(VerifyCommand.self),

@@ -41,6 +41,28 @@ extension ProjectionSet {
         }
     }
 
+    /// The projections by name, as `encoded()` keys them.
+    public static let projectionNames = ["health", "library", "metrics", "releases", "reviewQueue", "schema"]
+
+    /// The canonical encoding of one projection (`projectionNames`); nil for another name.
+    public func encoded(projection name: String) -> [UInt8]? {
+        var json = JSONWriter(keyOrder: .sorted, reservingCapacity: name == "library" ? 4096 + library.count * 160 : 4096)
+        switch name {
+        case "health": health.encode(to: &json)
+        case "library": library.encode(to: &json)
+        case "metrics": metrics.encode(to: &json)
+        case "releases": releases.encode(to: &json)
+        case "reviewQueue": reviewQueue.encode(to: &json)
+        case "schema": schema.encode(to: &json)
+        default: return nil
+        }
+        do {
+            return try json.finish()
+        } catch {
+            preconditionFailure("projection state refused by the canonical writer: \(error)")
+        }
+    }
+
     /// SHA-256 of `encoded()`: what replays, snapshots and the live engine are compared by.
     public var stateHash: SHA256Digest { SHA256.hash(encoded()) }
 

@@ -1,0 +1,89 @@
+import MobiusCore
+
+/// The option group of every command that changes the domain through the engine (`extract`,
+/// `library add`, `lcm resolve`, `snapshot create`, `rollback`): the data folder and the journal
+/// write options, and the one way such a command opens, uses and closes the engine.
+struct EngineSession: Sendable {
+    /// The group's arguments, for a command's `CommandSpec`.
+    static let arguments: [any CommandArgument] = DataFolder.arguments + JournalWriteOptions.arguments
+
+    /// Where the journal and snapshots are (`--data`).
+    let data: DataFolder
+    /// When appends are acknowledged, where segments are cut.
+    let writing: JournalWriteOptions
+
+    /// Reads the group's options from `arguments`.
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        writing = JournalWriteOptions(arguments)
+    }
+
+    /// The engine's configuration for the data folder. A command's own writes do not reach the
+    /// automatic snapshot interval; `close()` snapshots what it appended.
+    func configuration(warn: @escaping @Sendable (String) -> Void) -> EngineConfiguration {
+        var configuration = EngineConfiguration(dataDirectory: data.path) { journal in
+            journal = writing.configuration(directory: data.journalDirectory)
+        }
+        configuration.warn = warn
+        return configuration
+    }
+
+    /// Opens the engine (warnings go to standard error as `mobius-dhash <command>: …` lines), runs
+    /// `body`, and closes it whether `body` failed or not; the first failure is thrown.
+    func run<T: Sendable>(_ io: CommandIO, commandPath: [String], snapshotsOnClose: Bool = true,
+                          _ body: (Engine) async throws(CommandFailure) -> T) async throws(CommandFailure) -> T {
+        try data.requireFolderForWriting()
+        var configuration = configuration { line in io.printError(line, commandPath: commandPath) }
+        configuration.snapshotsOnClose = snapshotsOnClose
+        let engine: Engine
+        do {
+            engine = try Engine.open(configuration)
+        } catch {
+            throw CommandFailure(error)
+        }
+        let result: Result<T, CommandFailure>
+        do {
+            result = .success(try await body(engine))
+        } catch {
+            result = .failure(error)
+        }
+        do {
+            try await engine.close()
+        } catch {
+            if case .success = result { throw CommandFailure(error) }
+        }
+        return try result.get()
+    }
+}
+
+extension CommandFailure {
+    /// The failure an engine error ends a command with. Exit 2 (`unreadableInput`/`usage`): a
+    /// request the engine cannot act on (a bad value, something that does not exist, a journal
+    /// or snapshot that cannot be read). Exit 1 (`checkFailed`): a conflict, a refusal (a
+    /// healthy service's rollback without --force), a failed integrity check, a closed engine.
+    init(_ error: EngineError) {
+        switch error.code {
+        case .invalidRequest: self.init(.usage, error.message)
+        case .notFound, .journal, .snapshot: self.init(.unreadableInput, error.message)
+        case .conflict, .refused, .integrity, .closed: self.init(.checkFailed, error.message)
+        }
+    }
+
+    /// Runs `body`, turning an `EngineError` into the failure `init(_:)` gives.
+    static func engine<T>(_ body: () throws(EngineError) -> T) throws(CommandFailure) -> T {
+        do {
+            return try body()
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
+    /// Awaits `body`, turning an `EngineError` into the failure `init(_:)` gives.
+    static func awaiting<T>(_ body: () async throws(EngineError) -> T) async throws(CommandFailure) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import JSON
+import MobiusCore
+
+/// `mobius-dhash extract [--workers N] FILE…`: fingerprints each image, matches it against the
+/// library and records the result in the journal; prints one result JSON per file, in argument
+/// order.
+///
+/// Each file appends `extraction.completed` (with `lcm.enqueued` in the same commit when the
+/// match is low-confidence) or `extraction.failed`; concurrent files share group commits. A
+/// file that cannot be read or decoded is recorded as a failure, printed as `{"error",…}` and
+/// noted on standard error; the others still go on, and the exit status is 2.
+struct ExtractCommand: AsyncCommand {
+    static let workers = Option.integer("--workers", in: 1...256, default: ProcessInfo.processInfo.activeProcessorCount,
+                                        shownAs: "one per core", help: "files extracted at once")
+    static let files = Positional<String>(
+        "FILE", help: "the image files (PNG, PNM), printed in this order", repeatable: true, required: true,
+        whenMissing: "name the image files to extract", invalidUTF8Advice: "rename the file")
+
+    static let spec = CommandSpec(
+        "extract", summary: "fingerprint images, match them against the library, record each result; one JSON per file",
+        discussion: [
+            #"Prints per file {"hash","hash_base64","hash_alg","bits","width","height","format","confidence","match","lowConfidence","duration_ms","requestId","timestamp","seq","source","sha256","byteSize"} and "reviewItemId" when the match went to the review queue (confidence below 0.8; an empty library matches nothing, confidence 0). A file that cannot be read or decoded prints {"error","kind","source","seq",…}: the failure is recorded too."#,
+        ],
+        arguments: [workers, files] + EngineSession.arguments,
+        exits: [
+            .checkFailed: "the journal refused the write",
+            .usageOrUnreadable: "a file could not be read or decoded (recorded as a failure; the others still go on), or no data folder",
+        ])
+
+    let session: EngineSession
+    let workers: Int
+    let files: [String]
+
+    init(_ arguments: ParsedArguments) {
+        session = EngineSession(arguments)
+        workers = arguments[Self.workers]
+        files = arguments.values(of: Self.files)
+    }
+
+    func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        let files = files
+        let outcomes = try await session.run(io, commandPath: [Self.spec.name]) { (engine) throws(CommandFailure) in
+            do {
+                return try await OrderedTasks.map(files, width: workers) { file in try await engine.extract(path: file) }
+            } catch let error as EngineError {
+                throw CommandFailure(error)
+            } catch {
+                throw CommandFailure(.checkFailed, "\(error)")
+            }
+        }
+        var hasFailed = false
+        for outcome in outcomes {
+            io.print(JSONLine.value { outcome.writeObject(to: &$0) })
+            if case .failure(let failure) = outcome.result {
+                hasFailed = true
+                io.printError(failure.event.reason, commandPath: [Self.spec.name])
+            }
+        }
+        return hasFailed ? .usageOrUnreadable : .success
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// The domain commands against a real data folder: extract, library, lcm, snapshot, replay,
+/// restore, rollback, each run in-process with its streams captured.
+@Suite struct DomainCommandTests {
+    /// A 36×32 binary PGM of seeded 9×8 blocks, so each seed has its own dHash.
+    private static func image(seed: UInt64) -> Data {
+        var random = SeededGenerator(seed: seed)
+        let blocks = (0..<72).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        var bytes = Array("P5\n36 32\n255\n".utf8)
+        for y in 0..<32 { for x in 0..<36 { bytes.append(blocks[(y * 8 / 32) * 9 + x * 9 / 36]) } }
+        return Data(bytes)
+    }
+
+    private func folder() throws -> (TemporaryDirectory, [String]) {
+        let directory = try TemporaryDirectory("mobius-domain-cli")
+        let files = try (1...3).map { seed in
+            let path = directory.appending("card\(seed).pgm")
+            try Self.image(seed: UInt64(seed)).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        return (directory, files)
+    }
+
+    private func object(_ line: Substring) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test func aLibraryThenExtractionsThenTheQueueAndAReplay() async throws {
+        let (directory, files) = try folder()
+        defer { directory.remove() }
+        let data = ["--data", directory.path, "--durability", "none"]
+        let added = await CommandRun(["library", "add", "--id", "card-1", files[0]] + data)
+        #expect(added.status == .success, "\(added.errors)")
+        #expect(try object(added.output.split(separator: "\n")[0])["id"] as? String == "card-1")
+
+        let again = await CommandRun(["library", "add", files[0]] + data)
+        #expect(again.status == .checkFailed)
+        #expect(again.errors.contains("already in the library as card-1"))
+
+        let extracted = await CommandRun(["extract", files[0], files[1], directory.appending("absent.png")] + data)
+        #expect(extracted.status == .usageOrUnreadable)
+        let lines = extracted.output.split(separator: "\n")
+        #expect(lines.count == 3)
+        let exact = try object(lines[0]), unknown = try object(lines[1]), missing = try object(lines[2])
+        #expect(exact["confidence"] as? Double == 1 && (exact["match"] as? [String: Any])?["imageId"] as? String == "card-1")
+        #expect(unknown["lowConfidence"] as? Bool == true)
+        #expect(missing["kind"] as? String == "missing")
+        let itemId = try #require(unknown["reviewItemId"] as? String)
+
+        let queue = await CommandRun(["lcm", "list"] + data.prefix(2))
+        #expect(queue.output.contains(itemId))
+        let resolved = await CommandRun(["lcm", "resolve", itemId, "--decision", "add-to-library"] + data)
+        #expect(resolved.status == .success, "\(resolved.errors)")
+        let twice = await CommandRun(["lcm", "resolve", itemId, "--decision", "reject"] + data)
+        #expect(twice.status == .checkFailed)
+
+        let listed = await CommandRun(["library", "list"] + data.prefix(2))
+        #expect(listed.output.contains("2 image(s)"))
+        let before = await CommandRun(["library", "list", "--seq", "1"] + data.prefix(2))
+        #expect(before.output.contains("1 image(s) at seq 1"))
+
+        let summary = await CommandRun(["replay"] + data.prefix(2))
+        let replayed = try object(Substring(summary.output.trimmingCharacters(in: .newlines)))
+        #expect(replayed["library"] as? Int == 2)
+        #expect((replayed["metrics"] as? [String: Any])?["total_extractions"] as? Int == 3)
+    }
+
+    @Test func snapshotsVerifyAndATamperedOneFailsWithStatusOne() async throws {
+        let (directory, files) = try folder()
+        defer { directory.remove() }
+        let data = ["--data", directory.path, "--durability", "none"]
+        _ = await CommandRun(["library", "add"] + files + data)
+        let created = await CommandRun(["snapshot", "create"] + data)
+        #expect(created.status == .success, "\(created.errors)")
+        let id = String(created.output.prefix { $0 != " " })
+        #expect(await CommandRun(["snapshot", "verify", "--deep"] + data.prefix(2)).status == .success)
+
+        let path = directory.appending("snapshots/\(id).snapshot")
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 5] ^= 0x04
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let verify = await CommandRun(["snapshot", "verify"] + data.prefix(2))
+        #expect(verify.status == .checkFailed)
+        #expect(verify.output.contains("REFUSED"))
+        let rollback = await CommandRun(["rollback", "--to-snapshot", id, "--force"] + data)
+        #expect(rollback.status == .checkFailed)
+    }
+
+    @Test func rollbackNeedsForceWhileHealthyAndDryRunAppendsNothing() async throws {
+        let (directory, files) = try folder()
+        defer { directory.remove() }
+        let data = ["--data", directory.path, "--durability", "none"]
+        _ = await CommandRun(["library", "add", files[0]] + data)
+        _ = await CommandRun(["library", "add", files[1], files[2]] + data)
+        let refused = await CommandRun(["rollback", "--to-seq", "1"] + data)
+        #expect(refused.status == .checkFailed)
+        #expect(refused.errors.contains("--force"))
+        let head = await CommandRun(["replay"] + data.prefix(2))
+        let dry = await CommandRun(["rollback", "--to-seq", "1", "--force", "--dry-run"] + data)
+        #expect(dry.status == .success)
+        #expect(dry.output.contains("library: 3 → 1 image(s)"))
+        #expect(await CommandRun(["replay"] + data.prefix(2)).output == head.output)
+        let done = await CommandRun(["rollback", "--to-seq", "1", "--force"] + data)
+        #expect(done.status == .success, "\(done.errors)")
+        #expect(await CommandRun(["library", "list"] + data.prefix(2)).output.contains("1 image(s)"))
+    }
+
+    @Test func restoreWritesAFolderThatReplaysToTheSameState() async throws {
+        let (directory, files) = try folder()
+        defer { directory.remove() }
+        let data = ["--data", directory.path, "--durability", "none"]
+        _ = await CommandRun(["library", "add"] + files + data)
+        _ = await CommandRun(["extract"] + files + data)
+        let target = directory.appending("restored")
+        let restored = await CommandRun(["restore", "--seq", "4", "--to", target] + data.prefix(2))
+        #expect(restored.status == .success, "\(restored.errors)")
+        let original = await CommandRun(["replay", "--seq", "4", "--projection", "library"] + data.prefix(2))
+        let copy = await CommandRun(["replay", "--projection", "library", "--data", target])
+        #expect(copy.output == original.output)
+        #expect(await CommandRun(["verify", "--data", target]).status == .success)
+        let busy = await CommandRun(["restore", "--seq", "2", "--to", target] + data.prefix(2))
+        #expect(busy.status == .usageOrUnreadable)
+    }
+
+    @Test(arguments: [
+        ["extract"],
+        ["library", "add", "--id", "x", "a.png", "b.png"],
+        ["library", "show"],
+        ["lcm", "resolve", "lcm-1"],
+        ["lcm", "resolve", "lcm-1", "--decision", "maybe"],
+        ["lcm", "resolve", "lcm-1", "--decision", "accept", "--image-id", "x"],
+        ["replay", "--seq", "1", "--at", "2026-01-01"],
+        ["replay", "--projection", "nope"],
+        ["restore", "--to", "x"],
+        ["restore", "--seq", "1"],
+        ["rollback"],
+        ["rollback", "--to-seq", "1", "--to-snapshot", "s"],
+    ])
+    func usageErrorsExitTwoWithOneLine(arguments: [String]) async {
+        let run = await CommandRun(arguments)
+        #expect(run.status == .usageOrUnreadable)
+        #expect(run.output.isEmpty)
+        #expect(run.errors.split(separator: "\n").count == 1)
+    }
+}
