@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "MobiusCoreTests", dependencies: ["MobiusCore", "Journal", "JSON", "Imaging", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "POSIX"]),
         .testTarget(name: "POSIXTests", dependencies: ["POSIX", "TestSupport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
