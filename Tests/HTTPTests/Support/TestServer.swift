@@ -32,3 +32,12 @@ let echoHandler: HTTPServer.Handler = { request in
 extension HTTPServer {
     var port: UInt16 { localAddress.port }
 }
+
+import Synchronization
+
+/// A flag set from a handler and read by the test.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
+}
