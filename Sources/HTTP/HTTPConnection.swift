@@ -122,6 +122,9 @@ public struct HTTPConnection: Sendable {
         guard !isClosed else { return [] }
         parser.append(bytes)
         lastActivity = moment.now
+        // Any byte starts the header clock, even the empty lines the parser skips: otherwise a
+        // client sending CRLF forever would hold the connection without ever beginning a request.
+        if case .awaitingHead(nil) = state, !bytes.isEmpty { state = .awaitingHead(since: moment.now) }
         return advance(at: moment)
     }
 
@@ -247,7 +250,6 @@ public struct HTTPConnection: Sendable {
                 preconditionFailure("parser event \(event) out of order in state \(state)")
             }
         }
-        if case .awaitingHead(nil) = state, !parser.isIdle { state = .awaitingHead(since: moment.now) }
         return actions
     }
 

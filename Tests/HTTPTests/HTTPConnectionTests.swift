@@ -107,6 +107,11 @@ import HTTP
         #expect(written(actions).hasPrefix("HTTP/1.1 408 "))
         #expect(actions.last == .closeAfterWriting)
 
+        var emptyLines = HTTPConnection(timeouts: timeouts, now: .zero)
+        _ = emptyLines.received(Array("\r\n".utf8), at: moment(1))
+        _ = emptyLines.received(Array("\r\n".utf8), at: moment(2.9))
+        #expect(written(emptyLines.timerFired(at: moment(3))).hasPrefix("HTTP/1.1 408 "))
+
         var body = HTTPConnection(timeouts: timeouts, now: .zero)
         _ = body.received(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nab".utf8), at: moment(0))
         _ = body.received(Array("c".utf8), at: moment(0.8))
