@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "mobius-dhash", targets: ["mobius-dhash"]),
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "HTTP", targets: ["HTTP"]),
     ],
     targets: [
         .systemLibrary(
@@ -32,10 +33,13 @@ let package = Package(
         .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX", "CZlib"]),
         .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench", "MobiusCore"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
+        // HTTP/1.1 server on the system layer: a pure parser and connection state machine, an epoll loop, a worker pool.
+        .target(name: "HTTP", dependencies: ["POSIX"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "MobiusCoreTests", dependencies: ["MobiusCore", "Journal", "JSON", "Imaging", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "POSIX"]),
         .testTarget(name: "POSIXTests", dependencies: ["POSIX", "TestSupport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
