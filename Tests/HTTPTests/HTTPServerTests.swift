@@ -162,12 +162,14 @@ import POSIX
         busy.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
         while !started.isSet { try await Task.sleep(for: .milliseconds(10)) }
         async let stopped: Void = server.shutdown(gracePeriod: .seconds(5))
-        let (bytes, closed) = busy.readUntilClose()
+        // The reads block, so they run on their own threads: on the cooperative pool they could
+        // keep the shutdown task from starting before the handler answers.
+        let (bytes, closed) = await OwnThread.run { busy.readUntilClose() }
         let responses = ParsedResponse.parseAll(bytes)
         #expect(responses.map(\.text) == ["finished"])
         #expect(responses.first?.field("connection") == "close")
         #expect(closed)
-        #expect(idle.readUntilClose().closed)
+        #expect(await OwnThread.run { idle.readUntilClose() }.closed)
         await stopped
         #expect(throws: SystemError.self) { _ = try TestClient(port: server.port) }
     }

@@ -1,8 +1,10 @@
+import Foundation
 import Glibc
 import POSIX
 
 /// A blocking client socket for tests, through the project's syscall funnel; reads wait with poll and a deadline.
-final class TestClient {
+// @unchecked Sendable: each test uses a client from one task at a time.
+final class TestClient: @unchecked Sendable {
     let socket: FileDescriptor
     private let kernel = Kernel.live
     private var isClosed = false
@@ -69,5 +71,14 @@ final class TestClient {
         guard !isClosed else { return }
         isClosed = true
         try? kernel.close(socket)
+    }
+}
+
+/// Runs blocking test I/O on a thread of its own, off the cooperative pool.
+enum OwnThread {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
     }
 }
