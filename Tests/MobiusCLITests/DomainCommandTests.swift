@@ -6,20 +6,11 @@ import Testing
 /// The domain commands against a real data folder: extract, library, lcm, snapshot, replay,
 /// restore, rollback, each run in-process with its streams captured.
 @Suite struct DomainCommandTests {
-    /// A 36×32 binary PGM of seeded 9×8 blocks, so each seed has its own dHash.
-    private static func image(seed: UInt64) -> Data {
-        var random = SeededGenerator(seed: seed)
-        let blocks = (0..<72).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-        var bytes = Array("P5\n36 32\n255\n".utf8)
-        for y in 0..<32 { for x in 0..<36 { bytes.append(blocks[(y * 8 / 32) * 9 + x * 9 / 36]) } }
-        return Data(bytes)
-    }
-
     private func folder() throws -> (TemporaryDirectory, [String]) {
         let directory = try TemporaryDirectory("mobius-domain-cli")
         let files = try (1...3).map { seed in
             let path = directory.appending("card\(seed).pgm")
-            try Self.image(seed: UInt64(seed)).write(to: URL(fileURLWithPath: path))
+            try Data(GeneratedImage.pgm(seed: UInt64(seed))).write(to: URL(fileURLWithPath: path))
             return path
         }
         return (directory, files)

@@ -68,19 +68,6 @@ final class TestClock: Sendable {
     func advance(seconds: UInt64) { time.withLock { $0 += seconds * 1_000_000 } }
 }
 
-/// Binary PGM images whose dHashes differ: a seeded pattern of 9×8 blocks.
-enum GeneratedImage {
-    static func pgm(seed: UInt64, width: Int = 36, height: Int = 32) -> [UInt8] {
-        var random = SeededGenerator(seed: seed)
-        let blocks = (0..<72).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-        var pixels = [UInt8](repeating: 0, count: width * height)
-        for y in 0..<height {
-            for x in 0..<width { pixels[y * width + x] = blocks[(y * 8 / height) * 9 + x * 9 / width] }
-        }
-        return Array("P5\n\(width) \(height)\n255\n".utf8) + pixels
-    }
-}
-
 extension Engine {
     /// Extracts and returns the completed result, failing the test otherwise.
     func extractCompleted(_ bytes: [UInt8], source: String = "page.pgm") async throws -> (ExtractionOutcome, ExtractionCompleted) {

@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import Journal
 @testable import MobiusCore
+import TestSupport
 import Testing
 
 @Suite struct EngineTests {
