@@ -60,7 +60,9 @@ struct AppendCommand: Command {
     /// The event of `--type` and `--payload`.
     private func singleEvent() throws(CommandFailure) -> EventDraft {
         guard let type, let payload else { throw .usage("give --type T and --payload JSON, or --stdin") }
-        return try EventDraft.echoingType(type, requestId: requestId, data: Array(payload.utf8))
+        let draft = try EventDraft.echoingType(type, requestId: requestId, data: Array(payload.utf8))
+        if let problem = draft.domainProblem { throw .usage(problem, argument: "--payload") }
+        return draft
     }
 
     func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {

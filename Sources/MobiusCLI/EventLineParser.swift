@@ -36,7 +36,8 @@ struct EventLineParser {
                 reportProblem(lineNumber, "the line is longer than \(EventLineParser.maxLineLength) bytes (16 MiB); split the event's data")
             } else {
                 switch EventLineParser.draft(fromLine: partial) {
-                case .success(let draft?): drafts.append(draft)
+                case .success(let draft?):
+                    if let problem = draft.domainProblem { reportProblem(lineNumber, problem) } else { drafts.append(draft) }
                 case .success(nil): break
                 case .failure(let problem): reportProblem(lineNumber, problem.message)
                 }

@@ -1,4 +1,5 @@
 import Journal
+import MobiusCore
 
 /// `mobius-dhash inspect`: prints events as JSON Lines in the envelope of DESIGN.md.
 ///
@@ -23,6 +24,7 @@ struct InspectCommand: AsyncCommand {
         discussion: [
             #"Each line is {"seq":42,"ts":"2026-11-27T10:15:03.123456Z","type":"…","v":1,"requestId":"…","data":{…}} (requestId only when present). Filters combine: an event is printed when it passes every one given. A torn tail (a crash artefact the next append recovers) is noted on standard error."#,
             "With --follow, inspect waits at the end of the journal (and at a torn tail, which a writer may still be writing) and prints events as they are appended, by this process or another, until it is interrupted or --limit events are printed; corruption ends it with exit status 1.",
+            "Event types this version knows: " + knownTypeNames.joined(separator: ", ") + ". Other types (written by a newer version, or by append) are kept and printed; --type with an unknown name still filters, with a note naming the nearest known type.",
             "TIME is ISO 8601: 2026-11-27, 2026-11-27T10:15Z, 2026-11-27T11:15:03.5+01:00 (no zone: UTC). Days and times that do not exist are refused; a leap second counts only as 23:59:60 UTC, read as the last microsecond of that day.",
         ],
         arguments: [types, since, until, fromSeq, toSeq, requestId, limit, follow] + DataFolder.arguments,
@@ -63,8 +65,15 @@ struct InspectCommand: AsyncCommand {
         }
     }
 
+    /// The domain's event types, sorted.
+    static let knownTypeNames = DomainEvent.knownTypes.map { $0.type }.sorted()
+
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         try data.requireJournal()
+        for type in filter.types.sorted() where !Self.knownTypeNames.contains(type) {
+            let nearest = NameSuggestion.nearest(to: type, among: Self.knownTypeNames).map { "; did you mean \($0)?" } ?? ""
+            io.printError("note: \(Echoed(type)) is not an event type this version knows (filtering by it anyway)\(nearest)", commandPath: [Self.spec.name])
+        }
         if isFollowing { return try await follow(io) }
         return try await DedicatedThread.run { () throws(CommandFailure) in try readToEnd(io) }
     }

@@ -59,16 +59,26 @@ struct CommandRun {
         }
     }
 
+    @Test func appendRefusesDataThatDoesNotDecodeAsItsDomainType() async throws {
+        let root = try TemporaryDirectory("cli")
+        defer { root.remove() }
+        let single = await CommandRun(["append", "--data", root.path, "--type", "library.image.added", "--payload", #"{"hash":"00ff"}"#])
+        #expect(single.status == .usageOrUnreadable)
+        #expect(single.errors.contains("not a valid library.image.added v1 event"))
+        let piped = await CommandRun(["append", "--data", root.path, "--stdin"], input: [#"{"type":"log.record","data":{"level":"info"}}"# + "\n"])
+        #expect(piped.status == .checkFailed && piped.output.isEmpty)
+    }
+
     @Test func appendInspectVerifyStatsRoundTrip() async throws {
         let root = try TemporaryDirectory("cli")
         defer { root.remove() }
-        let single = await CommandRun(["append", "--data", root.path, "--type", "extraction.completed", "--payload", #"{"hash": "00ff"}"#, "--request-id", "r-1"])
+        let single = await CommandRun(["append", "--data", root.path, "--type", "test.completed", "--payload", #"{"hash": "00ff"}"#, "--request-id", "r-1"])
         #expect(single.status == .success)
         #expect(single.output == "1\n")
         // Two chunks: the first holds two lines and half of a third.
         let lines = [
-            #"{"type":"log.record","data":{"level":"info"}}"# + "\n" + #"{"type":"metric.sample","v":2,"data":{"value":1.5},"requestId":"r-2"}"# + "\n" + #"{"type":"log.re"#,
-            #"cord","data":{}}"# + "\nnot json\n" + #"{"type":"x","data":{},"extra":1}"# + "\n" + #"{"data":{}}"# + "\n",
+            #"{"type":"test.log","data":{"level":"info"}}"# + "\n" + #"{"type":"test.sample","v":2,"data":{"value":1.5},"requestId":"r-2"}"# + "\n" + #"{"type":"test.l"#,
+            #"og","data":{}}"# + "\nnot json\n" + #"{"type":"x","data":{},"extra":1}"# + "\n" + #"{"data":{}}"# + "\n",
         ]
         let piped = await CommandRun(["append", "--data", root.path, "--stdin", "--durability", "batch"], input: lines)
         #expect(piped.output == "2\n3\n4\n")
@@ -80,13 +90,13 @@ struct CommandRun {
 
             """)
 
-        let inspect = await CommandRun(["inspect", "--data", root.path, "--type", "metric.sample", "--type", "extraction.completed"])
+        let inspect = await CommandRun(["inspect", "--data", root.path, "--type", "test.sample", "--type", "test.completed"])
         #expect(inspect.status == .success)
         let envelopes = inspect.output.split(separator: "\n").map(String.init)
         #expect(envelopes.count == 2)
         #expect(envelopes[0].hasPrefix(#"{"seq":1,"ts":""#))
-        #expect(envelopes[0].hasSuffix(#"","type":"extraction.completed","v":1,"requestId":"r-1","data":{"hash":"00ff"}}"#))
-        #expect(envelopes[1].hasSuffix(#"","type":"metric.sample","v":2,"requestId":"r-2","data":{"value":1.5}}"#))
+        #expect(envelopes[0].hasSuffix(#"","type":"test.completed","v":1,"requestId":"r-1","data":{"hash":"00ff"}}"#))
+        #expect(envelopes[1].hasSuffix(#"","type":"test.sample","v":2,"requestId":"r-2","data":{"value":1.5}}"#))
         #expect(await CommandRun(["inspect", "--data", root.path, "--request-id", "r-2"]).output.contains(#""seq":3,"#))
         #expect(await CommandRun(["inspect", "--data", root.path, "--from-seq", "2", "--limit", "2"]).output.split(separator: "\n").count == 2)
 
@@ -96,7 +106,7 @@ struct CommandRun {
 
         let stats = await CommandRun(["stats", "--data", root.path, "--json"])
         #expect(stats.status == .success)
-        #expect(stats.output.hasPrefix(#"{"eventsByType":{"extraction.completed":1,"log.record":2,"metric.sample":1},"segments":1,"frames":3,"#))
+        #expect(stats.output.hasPrefix(#"{"eventsByType":{"test.completed":1,"test.log":2,"test.sample":1},"segments":1,"frames":3,"#))
         #expect(stats.output.contains(#""headSeq":4"#))
     }
 
