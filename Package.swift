@@ -28,7 +28,7 @@ let package = Package(
         // A leaf: the standard library only, so it is fast and portable.
         .target(name: "JSON"),
         // The project's benchmarks (called by `bench`); Foundation is allowed here, for comparisons.
-        .target(name: "MobiusBench", dependencies: ["Journal", "Imaging", "JSON"]),
+        .target(name: "MobiusBench", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "MobiusCore"]),
         // Events, projections, snapshots and the engine; folds are pure, the engine owns files.
         .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX", "CZlib"]),
         .target(name: "MobiusAPI", dependencies: ["HTTP", "MobiusCore", "Journal", "JSON", "Integrity"]),
@@ -49,7 +49,7 @@ let package = Package(
             dependencies: ["Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging"]),
+        .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging", "MobiusCore"]),
         .testTarget(
             name: "MobiusCLITests",
             dependencies: ["MobiusCLI", "Journal", "POSIX", "TestSupport"],

@@ -1,6 +1,6 @@
 import MobiusBench
 
-/// `mobius-dhash bench journal|index|json`: benchmarks that print figures, never pass or fail.
+/// `mobius-dhash bench journal|index|json|replay|startup|snapshot|extract`: benchmarks that print figures, never pass or fail.
 ///
 /// The measurements live in the `MobiusBench` target; these commands only parse and print.
 enum BenchCommand {
@@ -9,7 +9,8 @@ enum BenchCommand {
         CommandSpec(
             "bench", summary: "benchmarks that print figures on this machine, never pass or fail",
             exits: [.checkFailed: "not used by the benchmarks"]),
-        [.command(BenchJournalCommand.self), .command(BenchIndexCommand.self), .command(BenchJSONCommand.self)])
+        [.command(BenchJournalCommand.self), .command(BenchIndexCommand.self), .command(BenchJSONCommand.self),
+         .command(BenchReplayCommand.self)])
 }
 
 /// `mobius-dhash bench journal`: measures the journal on the data folder's disk and prints a
@@ -127,6 +128,38 @@ struct BenchJSONCommand: Command {
         }
         io.print(replay.description)
         io.print(String(format: "  reader / replay alone        %12.2f×  (target ≥ 0.5)", decode.readerEventsPerSecond / replay.replayEventsPerSecond))
+        return .success
+    }
+}
+
+/// `mobius-dhash bench replay`: a full replay with every projection folded, one thread and
+/// pipelined, against the journal's own replay with typed decoding, on one scratch journal.
+struct BenchReplayCommand: Command {
+    static let events = Option.integer("--events", in: 1_000...100_000_000, default: 1_000_000, help: "events in the scratch journal (5% library additions)")
+    static let rounds = Option.integer("--rounds", in: 1...100, default: 3, help: "rounds of each replay; the fastest is reported")
+
+    static let spec = CommandSpec(
+        "replay", summary: "full replay with every projection folded against the journal's own replay",
+        discussion: [
+            "Writes a scratch journal of the service's own events inside the data folder (removed afterwards), then replays it: the journal alone, the journal decoding every event into typed events, and StateBuilder folding every projection from scratch on one thread and with decoding pipelined on a second thread.",
+        ],
+        arguments: [events, rounds] + DataFolder.arguments,
+        exits: [.checkFailed: "not used by the benchmarks", .usageOrUnreadable: "the scratch folder could not be written"])
+
+    let data: DataFolder, eventCount: Int, roundCount: Int
+
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        eventCount = arguments[Self.events]
+        roundCount = arguments[Self.rounds]
+    }
+
+    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
+        try data.refuseFilesInPlaceOfFolders()
+        let report = try CommandFailure.catching(as: .unreadableInput) {
+            try ReplayBenchmark.run(events: eventCount, rounds: roundCount, inDataFolder: data.path)
+        }
+        report.lines.forEach(io.print)
         return .success
     }
 }

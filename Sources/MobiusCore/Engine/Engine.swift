@@ -253,9 +253,15 @@ public struct StartupReport: Sendable {
     public var skippedSnapshots: [SnapshotError]
     /// The one warning line startup printed, if any.
     public var warning: String?
+    /// Time spent listing, checking and decoding snapshots (`RebuiltState.baseLoadTime`).
+    public var snapshotLoadTime: Duration
+    /// Time spent replaying the journal's tail after the snapshot.
+    public var tailReplayTime: Duration
 
     init(_ rebuilt: RebuiltState) {
         snapshot = rebuilt.base
+        snapshotLoadTime = rebuilt.baseLoadTime
+        tailReplayTime = rebuilt.replayTime
         replayedEventCount = rebuilt.replayedEventCount
         skippedSnapshots = rebuilt.skippedSnapshots
         warning = rebuilt.warning

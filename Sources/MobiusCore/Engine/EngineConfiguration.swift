@@ -23,6 +23,9 @@ public struct EngineConfiguration: Sendable {
     public var maxImageBytes = 64 << 20
     /// The health triggers' limits.
     public var healthThresholds = HealthThresholds()
+    /// Whether replays (startup, time travel, rollback targets) decode the journal on a second
+    /// thread while folding on the calling one; the state is the same either way.
+    public var pipelinesReplay = false
     /// Where one-line warnings go (a skipped snapshot, events that did not decode).
     public var warn: @Sendable (String) -> Void = { _ in }
 
@@ -42,6 +45,7 @@ public struct EngineConfiguration: Sendable {
 
     /// The read-only replay path over the same folders.
     public var stateBuilder: StateBuilder {
-        StateBuilder(journalDirectory: journal.directory, snapshots: SnapshotStore(directory: snapshotDirectory, kernel: kernel), kernel: kernel)
+        StateBuilder(journalDirectory: journal.directory, snapshots: SnapshotStore(directory: snapshotDirectory, kernel: kernel), kernel: kernel,
+                     pipelinesDecoding: pipelinesReplay)
     }
 }

@@ -19,6 +19,11 @@ public struct RebuiltState: Sendable {
     /// The chain value after the last frame folded, when the state ends where a frame ends —
     /// the only points a snapshot can be taken at (nil: inside a frame, or nothing folded).
     public var frameEndChain: SHA256Digest?
+    /// Time spent finding, checking and decoding the snapshot the replay started from (listing
+    /// and checking the snapshots that were skipped included).
+    public var baseLoadTime: Duration = .zero
+    /// Time spent replaying the journal after it.
+    public var replayTime: Duration = .zero
 
     /// One line about what was skipped, or nil when nothing was.
     public var warning: String? {

@@ -15,20 +15,29 @@ public struct StateBuilder: Sendable {
     /// The snapshot folder.
     public let snapshots: SnapshotStore
     let kernel: Kernel
+    /// Whether replays read, inflate and decode the journal on a second thread while this one
+    /// folds (`PipelinedReplay`). The folds and their results are the same either way.
+    public var pipelinesDecoding: Bool
 
     /// A builder over `journalDirectory` and `snapshots`.
-    public init(journalDirectory: String, snapshots: SnapshotStore, kernel: Kernel = .live) {
+    public init(journalDirectory: String, snapshots: SnapshotStore, kernel: Kernel = .live, pipelinesDecoding: Bool = false) {
         self.journalDirectory = journalDirectory
         self.snapshots = snapshots
         self.kernel = kernel
+        self.pipelinesDecoding = pipelinesDecoding
     }
 
     /// The projections after event `target` (inclusive; nil: the last event), started from
     /// the newest snapshot at or before it that verifies. Throws `.invalidRequest` for a seq
     /// past the journal's last event, `.integrity` for damage before it.
     public func state(atSeq target: UInt64? = nil) throws(EngineError) -> RebuiltState {
+        let clock = ContinuousClock()
+        let start = clock.now
         var rebuilt = try base(atOrBefore: target)
+        let baseEnd = clock.now
         try replay(&rebuilt, through: target)
+        rebuilt.baseLoadTime = baseEnd - start
+        rebuilt.replayTime = clock.now - baseEnd
         if let target, rebuilt.projections.seq < target {
             throw EngineError(.invalidRequest, "seq \(target) is past the journal's last event (\(rebuilt.projections.seq)); give a seq from 0 to \(rebuilt.projections.seq)")
         }
@@ -131,15 +140,15 @@ public struct StateBuilder: Sendable {
         filter.fromSeq = rebuilt.projections.seq + 1
         filter.toSeq = target
         if let target, target < filter.fromSeq { return }
-        let reader = JournalReader(directory: journalDirectory, kernel: kernel)
         let summary: ReadSummary
         do {
-            summary = try reader.readFrames(filter) { frame in
-                for event in frame.events {
-                    try fold(event, into: &rebuilt)
+            if pipelinesDecoding {
+                summary = try replayPipelined(&rebuilt, filter)
+            } else {
+                summary = try JournalReader(directory: journalDirectory, kernel: kernel).readFrames(filter) { frame in
+                    try fold(DecodedFrame(frame), into: &rebuilt)
+                    return true
                 }
-                rebuilt.frameEndChain = frame.lastSeq == rebuilt.projections.seq ? frame.chainAfter : nil
-                return true
             }
         } catch let error as EngineError {
             throw error
@@ -153,15 +162,18 @@ public struct StateBuilder: Sendable {
         }
     }
 
-    /// Folds one journal event into `rebuilt`.
-    func fold(_ event: JournalEvent, into rebuilt: inout RebuiltState) throws(EngineError) {
-        let (recorded, problem) = RecordedEvent.folding(event)
-        if let problem {
-            rebuilt.undecodableEventCount += 1
-            if rebuilt.firstUndecodable == nil { rebuilt.firstUndecodable = (event.seq, problem) }
+    /// Folds one decoded frame's events into `rebuilt`, noting the chain when the state ends
+    /// where the frame does.
+    func fold(_ frame: DecodedFrame, into rebuilt: inout RebuiltState) throws(EngineError) {
+        for (recorded, problem) in frame.events {
+            if let problem {
+                rebuilt.undecodableEventCount += 1
+                if rebuilt.firstUndecodable == nil { rebuilt.firstUndecodable = (recorded.seq, problem) }
+            }
+            try rebuilt.projections.apply(recorded) { (seq) throws(EngineError) in try domainState(atSeq: seq) }
+            rebuilt.replayedEventCount += 1
         }
-        try rebuilt.projections.apply(recorded) { (seq) throws(EngineError) in try domainState(atSeq: seq) }
-        rebuilt.replayedEventCount += 1
+        rebuilt.frameEndChain = frame.lastSeq == rebuilt.projections.seq ? frame.chainAfter : nil
     }
 
     private static func describe(_ versions: [String: Int]) -> String {
