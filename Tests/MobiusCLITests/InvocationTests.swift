@@ -75,8 +75,8 @@ import Testing
         #expect(failure([])?.failure.message == "no command given; name one: help, hash, extract, library, lcm, replay, restore, snapshot, rollback, serve, append, inspect, verify, stats or bench")
         #expect(failure(["hsah"])?.failure.message == "unknown command 'hsah'; did you mean 'hash'?")
         #expect(failure(["bench"])?.path == ["bench"])
-        #expect(failure(["bench"])?.failure.message == "needs a subcommand: journal, index or json")
-        #expect(failure(["bench", "--quick"])?.failure.message == "needs a subcommand before its options: journal, index or json")
+        #expect(failure(["bench"])?.failure.message == "needs a subcommand: journal, index, json or replay")
+        #expect(failure(["bench", "--quick"])?.failure.message == "needs a subcommand before its options: journal, index, json or replay")
         #expect(failure(["bench", "jsno"])?.failure.message == "unknown subcommand 'jsno'; did you mean 'json'?")
         #expect(failure(["--data", "x", "verify"])?.failure.message == "options come after the command (mobius-dhash COMMAND [options]); got '--data' first")
     }
@@ -84,7 +84,7 @@ import Testing
     /// `hash` and `help` touch no data folder, so they refuse `--data` and say who takes it.
     @Test func dataIsAnOptionOfTheCommandsThatTouchData() {
         #expect(failure(["hash", "--data", "d", "f"])?.failure.message
-            == "unknown option '--data' (an option of extract, library add, library list, library show, library remove, lcm list, lcm resolve, replay, restore, snapshot create, snapshot list, snapshot verify, rollback, serve, append, inspect, verify, stats, bench journal, bench json); hash takes --json, --size, --workers, --max-pixels")
+            == "unknown option '--data' (an option of extract, library add, library list, library show, library remove, lcm list, lcm resolve, replay, restore, snapshot create, snapshot list, snapshot verify, rollback, serve, append, inspect, verify, stats, bench journal, bench json, bench replay); hash takes --json, --size, --workers, --max-pixels")
         #expect(failure(["help", "--data", "d"])?.failure.message.hasPrefix("unknown option '--data' (an option of extract") == true)
         #expect(failure(["bench", "index", "--data", "d"]) != nil)
         for path in [["append", "--stdin"], ["inspect"], ["verify"], ["stats"], ["bench", "journal"]] {
