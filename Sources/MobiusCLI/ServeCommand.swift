@@ -44,6 +44,9 @@ struct ServeCommand: AsyncCommand {
     }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        for root in roots where ImageRoots([root]).realPaths.isEmpty {
+            throw CommandFailure(.unreadableInput, "--image-root \(Echoed(root)) is not an existing folder; create it or name another")
+        }
         let stop = SignalWaiter([SIGTERM, SIGINT])
         var configuration = HTTPServerConfiguration(host: host, port: UInt16(port))
         configuration.limits.bodyBytes = maxBody
