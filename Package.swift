@@ -32,14 +32,14 @@ let package = Package(
         // Events, projections, snapshots and the engine; folds are pure, the engine owns files.
         .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX", "CZlib"]),
         .target(name: "MobiusAPI", dependencies: ["HTTP", "MobiusCore", "Journal", "JSON", "Integrity"]),
-        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench", "MobiusCore", "MobiusAPI", "HTTP"]),
+        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench", "MobiusCore", "MobiusAPI", "HTTP", "POSIX"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         // HTTP/1.1 server on the system layer: a pure parser and connection state machine, an epoll loop, a worker pool.
         .target(name: "HTTP", dependencies: ["POSIX"]),
         .target(name: "TestSupport", dependencies: ["Journal"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "MobiusAPITests", dependencies: ["MobiusAPI", "MobiusCore", "HTTP", "TestSupport"]),
+        .testTarget(name: "MobiusAPITests", dependencies: ["MobiusAPI", "MobiusCore", "HTTP", "Journal", "TestSupport"]),
         .testTarget(name: "MobiusCoreTests", dependencies: ["MobiusCore", "Journal", "JSON", "Imaging", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "POSIX"]),
         .testTarget(name: "POSIXTests", dependencies: ["POSIX", "TestSupport"]),
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging", "MobiusCore"]),
         .testTarget(
             name: "MobiusCLITests",
-            dependencies: ["MobiusCLI", "Journal", "POSIX", "TestSupport"],
+            dependencies: ["MobiusCLI", "MobiusCore", "Journal", "POSIX", "TestSupport"],
             // Read through #filePath, so that RECORD_GOLDEN=1 can write them where they are committed.
             exclude: ["Golden"]
         ),

@@ -12,6 +12,13 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `byteCount` bytes from the system's random source (getrandom), as `2 × byteCount` digits:
+    /// request ids, tokens.
+    public static func random(byteCount: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return encode((0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
     /// Decodes an even number of hexadecimal digits (either case); nil on anything else.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let utf8 = Array(text.utf8)

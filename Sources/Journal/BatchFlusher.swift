@@ -28,7 +28,7 @@ final class BatchFlusher: Sendable {
             while true {
                 wake.wait()
                 while true {
-                    Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+                    Thread.sleep(forTimeInterval: interval.seconds)
                     if isStopped.load(ordering: .acquiring) { return }
                     // Writes from here on arm again, so none is left unsynced by this pass.
                     isArmed.store(false, ordering: .releasing)

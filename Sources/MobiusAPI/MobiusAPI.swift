@@ -1,75 +1,109 @@
-import Foundation
 import HTTP
-import Integrity
 import JSON
 import Journal
 import MobiusCore
 
 /// The service's HTTP routes over an engine: the MOBIUS contract (`/health`, `/metrics/dhash`,
-/// `/api/dhash/extract`) and the projection queries, each answerable at a past point with
-/// `?seq=N` or `?at=ISO-8601`.
+/// `/api/dhash/extract`), the projection queries (each answerable at a past point with `?seq=N`
+/// or `?at=ISO-8601`), the event stream, Prometheus metrics, and the admin routes behind a
+/// bearer token. `Route.all` is the table; `GET /` lists it.
 public struct MobiusAPI: Sendable {
     /// The engine the routes read and write through.
     public let engine: Engine
     /// Where `{"imagePath"}` may point.
     public let imageRoots: ImageRoots
-    /// The version `/`, `/health` report.
+    /// The version `/`, `/health` and `/metrics` report.
     public let version: String
+    /// The token admin routes require; nil turns them off (401 with a message saying so).
+    public let adminToken: AdminToken?
+    /// What this process measured, for `GET /metrics`.
+    public let telemetry: ServiceTelemetry
+    /// Where request records go (failures always; every request when `logsEveryRequest`).
+    public let logger: Logger?
+    /// Whether every request is logged, not only those answered 5xx.
+    public let logsEveryRequest: Bool
+    /// How often `GET /api/events?follow=1` writes a blank line while no event comes, so a
+    /// client that went away is noticed and its reader stopped.
+    public var followHeartbeat: Duration = .seconds(15)
+    /// Most paths one `POST /api/dhash/batch` takes.
+    public var batchLimit = 1_000
 
     /// Routes over `engine`.
-    public init(engine: Engine, imageRoots: ImageRoots, version: String) {
+    public init(engine: Engine, imageRoots: ImageRoots, version: String, adminToken: AdminToken? = nil,
+                telemetry: ServiceTelemetry = ServiceTelemetry(), logger: Logger? = nil, logsEveryRequest: Bool = false) {
         self.engine = engine
         self.imageRoots = imageRoots
         self.version = version
+        self.adminToken = adminToken
+        self.telemetry = telemetry
+        self.logger = logger
+        self.logsEveryRequest = logsEveryRequest
     }
 
-    /// The routes and the methods each takes, for `GET /` and 405's `Allow`.
-    static let routes: [(path: String, methods: [HTTPMethod])] = [
-        ("/", [.get]), ("/health", [.get]), ("/metrics/dhash", [.get]), ("/api/dhash/extract", [.post]),
-        ("/api/library", [.get]), ("/api/library/{id}", [.get]), ("/api/lcm", [.get]),
-    ]
-
-    /// Answers one request. Never throws: every failure is a status and `{"error","requestId"}`.
+    /// Answers one request, counts it and logs it. Never throws: every failure is a status and
+    /// `{"error","requestId"}`.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let start = ContinuousClock.now
         let requestId = RequestId.of(request)
+        let matched = Route.match(request.path)
+        let response = await answer(request, matched, requestId: requestId)
+        let seconds = (ContinuousClock.now - start).seconds
+        let routeLabel = matched?.route.pattern ?? "unmatched"
+        telemetry.countRequest(route: routeLabel, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        if let logger, logsEveryRequest || response.status.code >= 500 {
+            logger.log(response.status.code >= 500 ? .error : .info, "\(request.method.rawValue) \(routeLabel) \(response.status.code)",
+                       category: "http", requestId: requestId,
+                       metadata: [("path", .string(String(request.path.prefix(512)))), ("status", .integer(Int64(response.status.code))),
+                                  ("durationMs", .double(seconds * 1000)), ("bodyBytes", .integer(Int64(request.body.count)))])
+        }
+        return response
+    }
+
+    private func answer(_ request: HTTPRequest, _ matched: (route: Route, id: String?)?, requestId: String) async -> HTTPResponse {
+        let path = request.path
+        guard let (route, id) = matched else {
+            return APIResponse.error(.notFound, "no route \(Echoed(String(path))); GET / lists them", requestId: requestId)
+        }
         let method: HTTPMethod = request.method == .head ? .get : request.method
-        let path = String(request.path)
-        let query = QueryParameters(request.query)
-        let route = Self.route(for: path)
-        guard let route else { return APIResponse.error(.notFound, "no route \(path); GET / lists them", requestId: requestId) }
         guard route.methods.contains(method) else {
-            var response = APIResponse.error(.methodNotAllowed, "\(path) takes \(route.methods.map(\.rawValue).joined(separator: ", "))", requestId: requestId)
+            var response = APIResponse.error(.methodNotAllowed, "\(route.pattern) takes \(route.methods.map(\.rawValue).joined(separator: ", "))", requestId: requestId)
             response.fields.set("Allow", to: route.methods.map(\.rawValue).joined(separator: ", "))
             return response
         }
-        if route.path == "/api/dhash/extract" { return await extract(request, requestId: requestId) }
-        if route.path == "/" { return index(requestId: requestId) }
-        let point: PointInTime
-        switch PointInTime.parse(query) {
-        case .success(let parsed): point = parsed
-        case .failure(let failure): return APIResponse.error(.badRequest, failure.message, requestId: requestId)
-        }
-        let view: StateView
-        do {
-            view = try StateView(engine: engine, point: point)
-        } catch {
-            return APIResponse.error(error.code == .invalidRequest ? .badRequest : .internalServerError, error.message, requestId: requestId)
-        }
-        switch route.path {
-        case "/health": return health(view, requestId: requestId)
-        case "/metrics/dhash": return metrics(view, requestId: requestId)
-        case "/api/library": return library(view, requestId: requestId)
-        case "/api/library/{id}": return image(id: String(path.dropFirst("/api/library/".count)), view, requestId: requestId)
-        default: return reviewQueue(view, includesResolved: query["status"] == "all", requestId: requestId)
+        if route.needsToken, let refusal = refusal(request, requestId: requestId) { return refusal }
+        let query = QueryParameters(request.query)
+        if route.takesPointInTime { return answerProjection(route.name, id: id, query: query, requestId: requestId) }
+        switch route.name {
+        case .index: return index(requestId: requestId)
+        case .metrics: return prometheus(requestId: requestId)
+        case .extract: return await extract(request, requestId: requestId)
+        case .batch: return await batch(request, requestId: requestId)
+        case .snapshots: return snapshots(requestId: requestId)
+        case .events: return events(query, requestId: requestId)
+        case .resolve: return await resolve(itemId: id ?? "", request, requestId: requestId)
+        case .adminSnapshot: return await createSnapshot(requestId: requestId)
+        case .adminRollback: return await rollback(request, requestId: requestId)
+        case .adminAppend: return await append(request, requestId: requestId)
+        case .adminLibraryAdd: return await addImage(request, query: query, requestId: requestId)
+        case .adminLibraryRemove: return await removeImage(id: id ?? "", request, requestId: requestId)
+        default: return APIResponse.error(.internalServerError, "route \(route.pattern) has no handler", requestId: requestId)
         }
     }
 
-    static func route(for path: String) -> (path: String, methods: [HTTPMethod])? {
-        if let exact = routes.first(where: { $0.path == path }) { return exact }
-        if path.hasPrefix("/api/library/"), path.count > "/api/library/".count, !path.dropFirst("/api/library/".count).contains("/") {
-            return routes.first { $0.path == "/api/library/{id}" }
+    /// 401 unless the request carries the admin token.
+    private func refusal(_ request: HTTPRequest, requestId: String) -> HTTPResponse? {
+        let message: String
+        if let adminToken {
+            if adminToken.accepts(request.fields["authorization"]) { return nil }
+            message = request.fields["authorization"] == nil
+                ? "this route needs Authorization: Bearer <admin token> (MOBIUS_ADMIN_TOKEN, or the token file)"
+                : "the admin token is wrong"
+        } else {
+            message = "admin routes are off: this server was started without an admin token"
         }
-        return nil
+        var response = APIResponse.error(.unauthorized, message, requestId: requestId)
+        response.fields.set("WWW-Authenticate", to: #"Bearer realm="mobius-dhash""#)
+        return response
     }
 
     private func index(requestId: String) -> HTTPResponse {
@@ -79,96 +113,16 @@ public struct MobiusAPI: Sendable {
                 json.write(version, forKey: "version")
                 json.writeKey("routes")
                 json.writeArray { json in
-                    for route in Self.routes {
+                    for route in Route.all {
                         json.writeObject { json in
-                            json.write(route.path, forKey: "path")
+                            json.write(route.pattern, forKey: "path")
                             json.writeKey("methods")
                             json.writeArray { json in for method in route.methods { json.write(method.rawValue) } }
+                            if route.needsToken { json.write(true, forKey: "admin") }
+                            if route.takesPointInTime { json.write(true, forKey: "pointInTime") }
                         }
                     }
                 }
-            }
-        }
-    }
-
-    private func health(_ view: StateView, requestId: String) -> HTTPResponse {
-        let status = view.summary.health(view.projections.health, thresholds: engine.configuration.healthThresholds, journalWritable: view.journalWritable)
-        return APIResponse.json(status.level == .critical ? .serviceUnavailable : .ok, requestId: requestId) { json in
-            json.writeObject { json in
-                json.write(status.level.rawValue, forKey: "status")
-                json.write(Timestamp.iso8601(microseconds: view.time), forKey: "timestamp")
-                json.write("dhash", forKey: "service")
-                json.write(version, forKey: "version")
-                if status.level != .ok { json.write(status.reasons.joined(separator: "; "), forKey: "reason") }
-                json.writeKey("metrics")
-                view.summary.writeContractObject(to: &json)
-                json.writeKey("checks")
-                json.writeObject { json in
-                    json.write(view.journalWritable, forKey: "journalWritable")
-                    json.write(view.projections.health.consecutiveFailedChecks, forKey: "consecutiveFailedChecks")
-                    json.write(view.projections.library.count, forKey: "libraryImages")
-                }
-                json.writeKey("triggers")
-                json.writeArray { json in
-                    for trigger in status.firing {
-                        json.writeObject { json in
-                            json.write(trigger.name, forKey: "name")
-                            json.write(trigger.level.rawValue, forKey: "level")
-                            json.write(trigger.value, forKey: "value")
-                            json.write(trigger.limit, forKey: "limit")
-                        }
-                    }
-                }
-                json.writeKey("journal")
-                json.writeObject { json in
-                    json.write(view.seq, forKey: "headSeq")
-                    json.write(view.chain, forKey: "chain")
-                }
-                json.write(view.seq, forKey: "seq")
-            }
-        }
-    }
-
-    private func metrics(_ view: StateView, requestId: String) -> HTTPResponse {
-        APIResponse.json(requestId: requestId) { json in
-            json.writeObject { json in
-                json.write(Timestamp.iso8601(microseconds: view.time), forKey: "timestamp")
-                json.write("dhash", forKey: "service")
-                json.writeKey("metrics")
-                view.summary.writeContractObject(to: &json)
-                json.write(view.seq, forKey: "seq")
-            }
-        }
-    }
-
-    private func library(_ view: StateView, requestId: String) -> HTTPResponse {
-        APIResponse.json(requestId: requestId) { json in
-            json.writeObject { json in
-                json.write(view.seq, forKey: "seq")
-                json.write(view.projections.library.count, forKey: "count")
-                json.writeKey("images")
-                json.writeArray { json in for image in view.projections.library.imagesInOrder { image.writeObject(to: &json) } }
-            }
-        }
-    }
-
-    private func image(id: String, _ view: StateView, requestId: String) -> HTTPResponse {
-        let decoded = id.removingPercentEncoding ?? id
-        guard let image = view.projections.library.images[decoded] else {
-            return APIResponse.error(.notFound, "the library has no image \(decoded) at seq \(view.seq)", requestId: requestId)
-        }
-        return APIResponse.json(requestId: requestId) { json in image.writeObject(to: &json) }
-    }
-
-    private func reviewQueue(_ view: StateView, includesResolved: Bool, requestId: String) -> HTTPResponse {
-        let queue = view.projections.reviewQueue
-        let items = includesResolved ? (queue.resolved + queue.openItems).sorted { $0.seq < $1.seq } : queue.openItems
-        return APIResponse.json(requestId: requestId) { json in
-            json.writeObject { json in
-                json.write(view.seq, forKey: "seq")
-                json.write(queue.open.count, forKey: "open")
-                json.writeKey("items")
-                json.writeArray { json in for item in items { item.writeObject(to: &json) } }
             }
         }
     }

@@ -1,3 +1,4 @@
+import MobiusCore
 import Journal
 
 /// `mobius-dhash append`: appends one event (`--type T --payload JSON`) or JSON Lines from
@@ -60,7 +61,7 @@ struct AppendCommand: Command {
     /// The event of `--type` and `--payload`.
     private func singleEvent() throws(CommandFailure) -> EventDraft {
         guard let type, let payload else { throw .usage("give --type T and --payload JSON, or --stdin") }
-        let draft = try EventDraft.echoingType(type, requestId: requestId, data: Array(payload.utf8))
+        let draft = try EventDraft.echoingType(type, requestId: requestId, data: Array(payload.utf8)).mapError { CommandFailure.usage($0.message) }.get()
         if let problem = draft.domainProblem { throw .usage(problem, argument: "--payload") }
         return draft
     }

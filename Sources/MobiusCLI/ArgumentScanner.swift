@@ -1,3 +1,4 @@
+import MobiusCore
 /// Reads a command's words against its `CommandSpec` in one pass, in order.
 ///
 /// - `--name VALUE` and `--name=VALUE` give an option its value; `--flag` sets a flag.

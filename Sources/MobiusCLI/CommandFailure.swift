@@ -1,3 +1,4 @@
+import MobiusCore
 /// Why a command could not do what was asked: the one error type of the command line, and the
 /// one place failures become exit statuses.
 ///

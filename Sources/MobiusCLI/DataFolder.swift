@@ -1,3 +1,4 @@
+import MobiusCore
 import Foundation
 
 /// The option group of every command that reads or writes the data folder: `--data DIR`

@@ -28,13 +28,16 @@ struct EngineSession: Sendable {
         return configuration
     }
 
-    /// Opens the engine (warnings go to standard error as `mobius-dhash <command>: …` lines), runs
-    /// `body`, and closes it whether `body` failed or not; the first failure is thrown.
+    /// Opens the engine (warnings go to standard error as `mobius-dhash <command>: …` lines, and
+    /// `configure` may adjust the configuration first), runs `body`, and closes it whether `body`
+    /// failed or not; the first failure is thrown.
     func run<T: Sendable>(_ io: CommandIO, commandPath: [String], snapshotsOnClose: Bool = true,
+                          configure: (inout EngineConfiguration) -> Void = { _ in },
                           _ body: (Engine) async throws(CommandFailure) -> T) async throws(CommandFailure) -> T {
         try data.requireFolderForWriting()
         var configuration = configuration { line in io.printError(line, commandPath: commandPath) }
         configuration.snapshotsOnClose = snapshotsOnClose
+        configure(&configuration)
         let engine: Engine
         do {
             engine = try Engine.open(configuration)

@@ -1,3 +1,4 @@
+import MobiusCore
 /// `mobius-dhash help [COMMAND…]`: the program's help, or a command's (`help bench journal`),
 /// the same text `mobius-dhash COMMAND --help` prints.
 struct HelpCommand: Command {

@@ -1,3 +1,4 @@
+import MobiusCore
 /// What a command line asks for, decided before anything runs: help, the version, a parsed and
 /// validated command, or a failure to report.
 ///

@@ -1,8 +1,10 @@
 import Dispatch
+import Foundation
 import Glibc
 import HTTP
 import MobiusAPI
 import MobiusCore
+import POSIX
 
 /// `mobius-dhash serve [--host H] [--port N] [--image-root DIR]… [--max-body SIZE]
 /// [--shutdown-grace SEC]`: the HTTP service over the data folder's engine, until SIGTERM or
@@ -18,12 +20,17 @@ struct ServeCommand: AsyncCommand {
     static let grace = Option.integer("--shutdown-grace", value: "SEC", in: 0...3_600, default: 10,
                                       help: "how long requests in flight may finish after SIGTERM/SIGINT")
 
+    static let tokenFile = Option<String>("--admin-token-file", value: "FILE", help: "the admin token file (made with mode 0600 when missing); MOBIUS_ADMIN_TOKEN overrides it",
+                                          shownAs: "DATA/admin-token")
+    static let logDirectory = Option<String>("--log-dir", value: "DIR", help: "also write JSON log lines to files in DIR (rotated daily and by size, errors in their own file)")
+    static let accessLog = Flag("--access-log", help: "log every request (method, route, status, duration); without it only 5xx answers are logged")
+
     static let spec = CommandSpec(
         "serve", summary: "run the HTTP service (MOBIUS contract, projection queries) until SIGTERM or SIGINT",
         discussion: [
-            "Prints 'listening on http://HOST:PORT' once it accepts connections. Routes: GET / lists them; GET /health (503 when CRITICAL), GET /metrics/dhash, POST /api/dhash/extract, GET /api/library[/ID], GET /api/lcm[?status=all]; the GETs take ?seq=N or ?at=TIME. On SIGTERM or SIGINT it stops accepting, lets requests in flight finish within --shutdown-grace, closes the journal after a snapshot, and exits 0.",
+            "Prints 'listening on http://HOST:PORT' once it accepts connections. Routes: GET / lists them; GET /health (503 when CRITICAL), GET /metrics/dhash, POST /api/dhash/extract, GET /api/library[/ID], GET /api/lcm[?status=all], GET /api/schema, /api/releases, /api/snapshots, GET /api/events (JSON Lines, follow=1 to tail), GET /metrics (Prometheus), POST /api/dhash/batch; the projection GETs take ?seq=N or ?at=TIME. Admin routes (POST /api/admin/snapshot, /api/admin/rollback, /api/admin/append, /api/admin/library, /api/admin/library/ID/remove, /api/lcm/ID/resolve) need Authorization: Bearer TOKEN. On SIGTERM or SIGINT it stops accepting, lets requests in flight finish within --shutdown-grace, closes the journal after a snapshot, and exits 0.",
         ],
-        arguments: [host, port, imageRoots, maxBody, grace] + EngineSession.arguments,
+        arguments: [host, port, imageRoots, maxBody, grace, tokenFile, logDirectory, accessLog] + EngineSession.arguments,
         exits: [.checkFailed: "the journal could not be opened for writing (another writer holds it)", .usageOrUnreadable: "the address cannot be bound, or no data folder"])
 
     let session: EngineSession
@@ -32,6 +39,9 @@ struct ServeCommand: AsyncCommand {
     let roots: [String]
     let maxBody: Int
     let grace: Int
+    let tokenFile: String?
+    let logDirectory: String?
+    let logsEveryRequest: Bool
 
     init(_ arguments: ParsedArguments) {
         session = EngineSession(arguments)
@@ -41,31 +51,69 @@ struct ServeCommand: AsyncCommand {
         roots = given.isEmpty ? ["."] : given
         maxBody = arguments[Self.maxBody]
         grace = arguments[Self.grace]
+        tokenFile = arguments.value(of: Self.tokenFile)
+        logDirectory = arguments.value(of: Self.logDirectory)
+        logsEveryRequest = arguments.isSet(Self.accessLog)
     }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         for root in roots where ImageRoots([root]).realPaths.isEmpty {
             throw CommandFailure(.unreadableInput, "--image-root \(Echoed(root)) is not an existing folder; create it or name another")
         }
+        try session.data.requireFolderForWriting()
+        let token: AdminToken
+        do {
+            token = try AdminToken.load(environment: ProcessInfo.processInfo.environment, file: tokenFile ?? session.data.path + "/admin-token")
+        } catch {
+            throw CommandFailure(.unreadableInput, error.description)
+        }
+        var logging = Logger.Configuration(version: MobiusVersion.current)
+        logging.logDirectory = logDirectory
+        let logger: Logger
+        do {
+            logger = try Logger(configuration: logging)
+        } catch {
+            throw CommandFailure(.unreadableInput, "--log-dir \(Echoed(logDirectory ?? "")): \(error)")
+        }
+        let telemetry = ServiceTelemetry()
         let stop = SignalWaiter([SIGTERM, SIGINT])
         var configuration = HTTPServerConfiguration(host: host, port: UInt16(port))
         configuration.limits.bodyBytes = maxBody
-        configuration.maxConnections = 256
-        let (host, roots, grace) = (host, roots, grace)
-        return try await session.run(io, commandPath: [Self.spec.name]) { (engine) throws(CommandFailure) in
-            let api = MobiusAPI(engine: engine, imageRoots: ImageRoots(roots), version: MobiusVersion.current)
+        configuration.maxConnections = 1024
+        let (host, roots, grace, logsEveryRequest) = (host, roots, grace, logsEveryRequest)
+        return try await session.run(io, commandPath: [Self.spec.name], configure: { engine in
+            engine.observeAppend = { telemetry.observeAppend($0) }
+            engine.kernel = Self.timingSyncs(of: engine.kernel, into: telemetry)
+        }) { (engine) throws(CommandFailure) in
+            let api = MobiusAPI(engine: engine, imageRoots: ImageRoots(roots), version: MobiusVersion.current, adminToken: token,
+                                telemetry: telemetry, logger: logger, logsEveryRequest: logsEveryRequest)
             let server: HTTPServer
             do {
                 server = try HTTPServer.start(configuration) { request in await api.handle(request) }
             } catch {
                 throw CommandFailure(.unreadableInput, "cannot listen on \(host):\(configuration.port): \(error)")
             }
-            io.print("listening on http://\(host):\(server.localAddress.port)")
+            telemetry.countConnections { server.openConnectionCount }
+            io.print("listening on http://\(host):\(server.localAddress.port) (admin token from \(token.origin); stop with SIGTERM or Ctrl-C)")
             let signal = await stop.next()
             io.printError("got \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): finishing requests in flight (up to \(grace) s), then a snapshot", commandPath: [Self.spec.name])
             await server.shutdown(gracePeriod: .seconds(grace))
             return .success
         }
+    }
+}
+
+extension ServeCommand {
+    /// `kernel` with every `fdatasync` timed into `telemetry` (the journal's fsync histogram).
+    static func timingSyncs(of kernel: Kernel, into telemetry: ServiceTelemetry) -> Kernel {
+        var calls = kernel.calls
+        let sync = calls.fdatasync
+        calls.fdatasync = { fd in
+            let start = ContinuousClock.now
+            defer { telemetry.observeSync(ContinuousClock.now - start) }
+            return sync(fd)
+        }
+        return Kernel(calls: calls)
     }
 }
 

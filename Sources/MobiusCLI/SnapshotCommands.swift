@@ -20,15 +20,7 @@ enum SnapshotCommand {
 
     /// `{"id","seq","timestamp","bytes","verified","deep","problem"}`.
     static func json(_ verdict: SnapshotVerdict) -> String {
-        JSONLine.object { json in
-            json.write(verdict.listing.id, forKey: "id")
-            json.write(verdict.listing.seq, forKey: "seq")
-            json.write(verdict.listing.header.map { Timestamp.iso8601(microseconds: $0.timestamp) }, forKey: "timestamp")
-            json.write(verdict.listing.fileBytes, forKey: "bytes")
-            json.write(verdict.isVerified, forKey: "verified")
-            json.write(verdict.isDeeplyVerified, forKey: "deep")
-            json.write(verdict.problem.map { "\($0)" }, forKey: "problem")
-        }
+        JSONLine.value { verdict.writeObject(to: &$0) }
     }
 
     /// The verdicts on every snapshot in the data folder's `snapshots/`.

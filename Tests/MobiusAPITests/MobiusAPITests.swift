@@ -13,7 +13,11 @@ import Testing
         let engine: Engine
         let api: MobiusAPI
 
-        init() throws {
+        /// The token admin routes take.
+        static let tokenText = String(repeating: "ab", count: 32)
+        static let token = AdminToken(value: tokenText, origin: "test")
+
+        init(adminToken: AdminToken? = Service.token, followHeartbeat: Duration = .seconds(15)) throws {
             directory = try TemporaryDirectory("mobius-api")
             let images = directory.appending("images")
             try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
@@ -23,17 +27,37 @@ import Testing
             var configuration = EngineConfiguration(dataDirectory: directory.path) { $0.durability = .none }
             configuration.snapshotsOnClose = false
             engine = try Engine.open(configuration)
-            api = MobiusAPI(engine: engine, imageRoots: ImageRoots([images]), version: "test")
+            var api = MobiusAPI(engine: engine, imageRoots: ImageRoots([images]), version: "test", adminToken: adminToken)
+            api.followHeartbeat = followHeartbeat
+            self.api = api
         }
 
-        func call(_ method: HTTPMethod, _ target: String, contentType: String? = nil, body: [UInt8] = []) async -> (Int, [String: Any], HTTPResponse) {
+        /// The bearer header of the right token.
+        static let bearer = "Bearer " + tokenText
+
+        func call(_ method: HTTPMethod, _ target: String, contentType: String? = nil, authorization: String? = nil,
+                  body: [UInt8] = []) async -> (Int, [String: Any], HTTPResponse) {
             var fields: HTTPFields = ["Host": "test"]
             if let contentType { fields.append(name: "Content-Type", value: contentType) }
+            if let authorization { fields.append(name: "Authorization", value: authorization) }
             let request = HTTPRequest(head: HTTPRequestHead(method: method, target: target, fields: fields), body: body)
             let response = await api.handle(request)
             guard case .bytes(let bytes) = response.body,
                   let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return (response.status.code, [:], response) }
             return (response.status.code, object, response)
+        }
+
+        /// An admin call with the right token and a JSON body.
+        func admin(_ target: String, json: String = "") async -> (Int, [String: Any]) {
+            let (status, object, _) = await call(.post, target, contentType: "application/json", authorization: Service.bearer, body: Array(json.utf8))
+            return (status, object)
+        }
+
+        /// The API behind a real server on an ephemeral loopback port, and its URL.
+        func serve() throws -> (HTTPServer, String) {
+            let api = api
+            let server = try HTTPServer.start(HTTPServerConfiguration(host: "127.0.0.1", port: 0)) { await api.handle($0) }
+            return (server, "http://127.0.0.1:\(server.localAddress.port)")
         }
 
         func extract(json: String) async -> (Int, [String: Any]) {

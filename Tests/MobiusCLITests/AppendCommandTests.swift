@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 @testable import MobiusCLI
+import MobiusCore
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Journal
 @testable import MobiusCLI
+import MobiusCore
 import Testing
 
 /// Whole command lines against the real command tree, parsed without running anything.

@@ -2,28 +2,20 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `serve` as a real process: it prints its address, answers curl, and on SIGTERM finishes,
-/// writes a snapshot and exits 0.
+/// `serve` as a real process, called with curl: it prints its address, answers every route,
+/// and on SIGTERM finishes, writes a snapshot, leaves a journal that verifies and exits 0.
 @Suite struct ServeProcessTests {
-    private func curl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "--max-time", "10"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    @Test func servesTheContractAndStopsCleanlyOnSIGTERM() throws {
+    @Test func answersEveryRouteAndStopsCleanlyOnSIGTERM() throws {
         try BuiltBinary.require()
         let directory = try TemporaryDirectory("mobius-serve")
         defer { directory.remove() }
+        try Data(GeneratedImage.pgm(seed: 1)).write(to: URL(fileURLWithPath: directory.appending("card.pgm")))
         let server = Process()
         server.executableURL = URL(fileURLWithPath: BuiltBinary.path)
-        server.arguments = ["serve", "--data", directory.path, "--port", "0", "--image-root", directory.path, "--durability", "none"]
+        server.arguments = ["serve", "--data", directory.path, "--port", "0", "--image-root", directory.path, "--durability", "batch"]
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "MOBIUS_ADMIN_TOKEN")
+        server.environment = environment
         let output = Pipe()
         server.standardOutput = output
         try server.run()
@@ -34,21 +26,50 @@ import Testing
             try #require(!chunk.isEmpty, "serve ended before printing its address")
             line += chunk
         }
-        let url = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "listening on ", with: "")
-        #expect(url.hasPrefix("http://127.0.0.1:"))
+        let printed = String(decoding: line, as: UTF8.self)
+        #expect(printed.hasPrefix("listening on http://127.0.0.1:") && printed.contains("SIGTERM"))
+        let url = try #require(printed.split(separator: " ").dropFirst(2).first.map(String.init))
+        let token = try String(contentsOfFile: directory.appending("admin-token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let admin = ["-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json"]
 
-        let health = try curl(["-w", "\n%{http_code}", url + "/health"])
-        #expect(health.hasSuffix("\n200"))
-        #expect(health.contains(#""status":"OK""#))
-        let extract = try curl(["-w", "\n%{http_code}", "-H", "Content-Type: application/json", "-d", #"{"imagePath":"missing.png"}"#, url + "/api/dhash/extract"])
-        #expect(extract.hasSuffix("\n404"))
-        let raw = try curl(["-w", "\n%{http_code}", "-H", "Content-Type: application/octet-stream", "--data-binary", "P5\n2 2\n255\n\u{1}\u{2}\u{3}\u{4}", url + "/api/dhash/extract"])
-        #expect(raw.hasSuffix("\n200"))
+        func expect(_ status: Int, _ arguments: [String], contains fragment: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let answer = try Curl.call(arguments)
+            #expect(answer.status == status, "\(arguments.last ?? ""): \(answer.body)", sourceLocation: sourceLocation)
+            #expect(fragment.isEmpty || answer.body.contains(fragment), "\(arguments.last ?? ""): \(answer.body)", sourceLocation: sourceLocation)
+        }
+        try expect(200, [url + "/"], contains: #""routes""#)
+        try expect(200, [url + "/health"], contains: #""status":"OK""#)
+        try expect(200, [url + "/metrics/dhash"], contains: #""total_extractions":0"#)
+        try expect(401, ["-X", "POST", url + "/api/admin/snapshot"], contains: "Bearer")
+        try expect(201, admin + ["-d", #"{"imagePath":"card.pgm","id":"card"}"#, url + "/api/admin/library"], contains: #""id":"card""#)
+        try expect(200, ["-H", "Content-Type: application/json", "-d", #"{"imagePath":"card.pgm"}"#, url + "/api/dhash/extract"], contains: #""imageId":"card""#)
+        try expect(404, ["-H", "Content-Type: application/json", "-d", #"{"imagePath":"missing.png"}"#, url + "/api/dhash/extract"])
+        try expect(200, ["-H", "Content-Type: application/octet-stream", "--data-binary", "P5\n2 2\n255\n\u{1}\u{2}\u{3}\u{4}", url + "/api/dhash/extract"],
+                   contains: #""reviewItemId""#)
+        try expect(200, ["-H", "Content-Type: application/json", "-d", #"{"imagePaths":["card.pgm","nope.png"]}"#, url + "/api/dhash/batch"],
+                   contains: #""status":404"#)
+        try expect(200, [url + "/api/library"], contains: #""count":1"#)
+        try expect(200, [url + "/api/library/card?seq=1"], contains: #""id":"card""#)
+        let queue = try Curl.call([url + "/api/lcm"]).body
+        let item = try #require(queue.range(of: #""id":""#).map { String(queue[$0.upperBound...].prefix { $0 != "\"" }) })
+        try expect(200, admin + ["-d", #"{"decision":"reject"}"#, url + "/api/lcm/\(item)/resolve"], contains: #""status":"resolved""#)
+        try expect(200, [url + "/api/schema"], contains: #""seq""#)
+        try expect(200, [url + "/api/releases"], contains: #""seq""#)
+        try expect(200, admin + ["-X", "POST", url + "/api/admin/snapshot"], contains: #""sha256""#)
+        try expect(200, [url + "/api/snapshots"], contains: #""snapshots""#)
+        try expect(200, admin + ["--data-binary", #"{"type":"log.record","data":{"level":"info","message":"smoke"}}"#, url + "/api/admin/append"],
+                   contains: #""count":1"#)
+        try expect(200, [url + "/api/events?type=log.record"], contains: #""message":"smoke""#)
+        try expect(409, admin + ["-d", #"{"toSeq":1}"#, url + "/api/admin/rollback"], contains: "OK")
+        try expect(200, admin + ["-d", #"{}"#, url + "/api/admin/library/card/remove"], contains: #""removed":"card""#)
+        try expect(200, [url + "/metrics"], contains: "mobius_journal_head_seq")
 
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()
         #expect(server.terminationStatus == 0)
         let snapshots = try FileManager.default.contentsOfDirectory(atPath: directory.appending("snapshots"))
-        #expect(snapshots.contains { $0.hasSuffix(".snapshot") })
+        #expect(snapshots.filter { $0.hasSuffix(".snapshot") }.count >= 2, "the admin snapshot and the one on shutdown")
+        let verify = try BuiltBinary.spawn(["verify", "--deep", "--data", directory.path], streams: ["/dev/null", "/dev/null", "/dev/null"])
+        #expect(verify.status == 0, "the journal verifies after shutdown")
     }
 }

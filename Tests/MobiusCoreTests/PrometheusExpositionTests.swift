@@ -1,6 +1,7 @@
 import Foundation
 @testable import MobiusCore
 import Testing
+import TestSupport
 
 /// The exposition text: what promtool checks, and what it does not (buckets, duplicates).
 @Suite struct PrometheusExpositionTests {
@@ -16,28 +17,18 @@ import Testing
     }
 
     @Test func promtoolAcceptsIt() throws {
-        let promtool = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../tools/.promtool/promtool").standardized
-        #expect(FileManager.default.isExecutableFile(atPath: promtool.path), "run tools/require-promtool (tools/test does)")
-        let process = Process()
-        process.executableURL = promtool
-        process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(PrometheusExpositionTests.sample().text.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "promtool: \(report)")
-        #expect(report.isEmpty, "promtool found lint problems: \(report)")
+        let run = try #require(try ExpositionCheck.runPromtool(on: PrometheusExpositionTests.sample().text), "run tools/require-promtool (tools/test does)")
+        #expect(run.status == 0, "promtool: \(run.report)")
+        #expect(run.report.isEmpty, "promtool found lint problems: \(run.report)")
     }
 
     /// What promtool does not check: a `+Inf` bucket per histogram, `le` ascending, buckets
     /// cumulative and ending at `_count`, and no series twice.
     @Test func bucketsAreCumulativeAscendingAndSeriesUnique() throws {
         let text = PrometheusExpositionTests.sample().text
+        #expect(ExpositionCheck.problems(in: text) == [])
+        #expect(ExpositionCheck.problems(in: text.replacingOccurrences(of: "_count 6", with: "_count 7")).count == 1)
+        #expect(ExpositionCheck.problems(in: text + "mobius_review_queue_items 4\n") == ["series twice: mobius_review_queue_items"])
         let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
         let series = samples.map { $0.split(separator: " ").dropLast().joined(separator: " ") }
         #expect(Set(series).count == series.count, "a series appears twice")

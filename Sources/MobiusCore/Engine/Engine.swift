@@ -137,12 +137,21 @@ public final class Engine: Sendable {
         } catch {
             throw EngineError(.invalidRequest, "\(error)")
         }
+        return try await append(drafts: drafts)
+    }
+
+    /// Appends `drafts` (already encoded; types this version does not know are kept as they
+    /// are) as one frame, waits until they are folded, and returns the receipt.
+    @discardableResult
+    public func append(drafts: [EventDraft]) async throws(EngineError) -> AppendReceipt {
         let receipt: AppendReceipt
+        let start = ContinuousClock.now
         do {
             receipt = try await writer.append(drafts)
         } catch {
             throw EngineError(error)
         }
+        configuration.observeAppend(ContinuousClock.now - start)
         try await waitUntilFolded(receipt.seqs.upperBound)
         return receipt
     }

@@ -28,6 +28,8 @@ public struct EngineConfiguration: Sendable {
     public var pipelinesReplay = false
     /// Where one-line warnings go (a skipped snapshot, events that did not decode).
     public var warn: @Sendable (String) -> Void = { _ in }
+    /// Told how long each journal append took, from the request to durable (for `/metrics`).
+    public var observeAppend: @Sendable (Duration) -> Void = { _ in }
 
     /// The syscall funnel the journal and snapshots use.
     public var kernel: Kernel {

@@ -41,17 +41,36 @@ extension HealthStatus {
             json.writeKey("reasons")
             json.writeArray { json in for reason in reasons { json.write(reason) } }
             json.writeKey("triggers")
-            json.writeArray { json in
-                for trigger in firing {
-                    json.writeObject { json in
-                        json.write(trigger.name, forKey: "name")
-                        json.write(trigger.level.rawValue, forKey: "level")
-                        json.write(trigger.value, forKey: "value")
-                        json.write(trigger.limit, forKey: "limit")
-                        json.write(trigger.isBaselineRelative, forKey: "baselineRelative")
-                    }
-                }
-            }
+            json.writeArray { json in for trigger in firing { trigger.writeObject(to: &json) } }
+        }
+    }
+}
+
+extension FiringTrigger {
+    /// Writes `{"name","level","value","limit","baselineRelative"}`.
+    public func writeObject(to json: inout JSONWriter) {
+        json.writeObject { json in
+            json.write(name, forKey: "name")
+            json.write(level.rawValue, forKey: "level")
+            json.write(value, forKey: "value")
+            json.write(limit, forKey: "limit")
+            json.write(isBaselineRelative, forKey: "baselineRelative")
+        }
+    }
+}
+
+extension SnapshotVerdict {
+    /// Writes `{"id","seq","timestamp","bytes","verified","deep","problem"}` (`timestamp` and
+    /// `problem` null when there is none).
+    public func writeObject(to json: inout JSONWriter) {
+        json.writeObject { json in
+            json.write(listing.id, forKey: "id")
+            json.write(listing.seq, forKey: "seq")
+            json.write(listing.header.map { Timestamp.iso8601(microseconds: $0.timestamp) }, forKey: "timestamp")
+            json.write(listing.fileBytes, forKey: "bytes")
+            json.write(isVerified, forKey: "verified")
+            json.write(isDeeplyVerified, forKey: "deep")
+            json.write(problem.map { "\($0)" }, forKey: "problem")
         }
     }
 }

@@ -1,5 +1,5 @@
 import Journal
-@testable import MobiusCLI
+@testable import MobiusCore
 import Testing
 import TestSupport
 

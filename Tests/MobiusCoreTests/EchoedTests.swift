@@ -1,4 +1,4 @@
-@testable import MobiusCLI
+@testable import MobiusCore
 import Testing
 
 /// The one function every echo of user input in an error goes through.
@@ -20,12 +20,5 @@ import Testing
 
     @Test func aWholeLineIsEscapedButKeepsItsBackslashes() {
         #expect(Echoed.escapingControlCharacters("a 'b\\nc'\nd\u{0}") == "a 'b\\nc'\\nd\\u0000")
-    }
-
-    @Test func everyErrorLineIsOneLine() {
-        let failure = CommandFailure(.checkFailed, "journal damaged: type 'a\nb'")
-        #expect(failure.line(commandPath: ["append"]) == "mobius-dhash append: journal damaged: type 'a\\nb'")
-        #expect(CommandFailure.usage("bad").line(commandPath: []) == "mobius-dhash: bad (see 'mobius-dhash help')")
-        #expect(CommandFailure.usage("bad").line(commandPath: ["bench", "index"]) == "mobius-dhash bench index: bad (see 'mobius-dhash help bench index')")
     }
 }

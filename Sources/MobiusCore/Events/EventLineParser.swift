@@ -11,7 +11,10 @@ import Journal
 /// A line is `{"type":"T","data":{…}}` with optional `"requestId":"R"` and `"v":N`; blank lines
 /// are ignored; anything else (bad JSON, missing, unknown or repeated keys, a line over 16 MiB)
 /// is reported with its 1-based line number and skipped.
-struct EventLineParser {
+package struct EventLineParser {
+    /// A parser at the start of its input.
+    package init() {}
+
     private var partial: [UInt8] = []
     private var lineNumber = 0
     private var isSkippingLongLine = false
@@ -19,10 +22,10 @@ struct EventLineParser {
     /// The longest line accepted, in bytes, not counting its newline: exactly this many is
     /// accepted, one more is refused, however the input is split into chunks. A longer line is
     /// never buffered past this.
-    static let maxLineLength = 16 << 20
+    package static let maxLineLength = 16 << 20
 
     /// The drafts of the complete lines in `chunk` (a trailing partial line waits for more).
-    mutating func parse(_ chunk: [UInt8], reportProblem: (Int, String) -> Void) -> [EventDraft] {
+    package mutating func parse(_ chunk: [UInt8], reportProblem: (Int, String) -> Void) -> [EventDraft] {
         var drafts: [EventDraft] = []
         var start = 0
         while start <= chunk.count {
@@ -69,17 +72,20 @@ struct EventLineParser {
     }
 
     /// At end of input: a last line without a newline is not an event — it may be cut off.
-    mutating func finish() -> (line: Int, message: String)? {
+    package mutating func finish() -> (line: Int, message: String)? {
         guard isSkippingLongLine || partial.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
         return (lineNumber + 1, "input ended inside this line (no newline), so it was not appended")
     }
 
     /// A problem with one line.
-    struct Problem: Error { let message: String }
+    package struct Problem: Error {
+        /// The one-line message.
+        package let message: String
+    }
 
     /// Parses one line; nil for a blank line. The line must be exactly one JSON object with
     /// the keys `type` and `data` and optionally `requestId` and `v`, each once.
-    static func draft(fromLine line: [UInt8]) -> Result<EventDraft?, Problem> {
+    package static func draft(fromLine line: [UInt8]) -> Result<EventDraft?, Problem> {
         guard let first = line.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return .success(nil) }
         guard line[first] == UInt8(ascii: "{") else {
             return .failure(Problem(message: "not a JSON object: expected '{' at byte \(first)"))
@@ -124,11 +130,7 @@ struct EventLineParser {
         if let problem { return .failure(problem) }
         guard let type else { return .failure(Problem(message: "missing \"type\"")) }
         guard let data else { return .failure(Problem(message: "missing \"data\"")) }
-        do {
-            return .success(try EventDraft.echoingType(type, version: version, requestId: requestId, data: data))
-        } catch {
-            return .failure(Problem(message: error.message))
-        }
+        return EventDraft.echoingType(type, version: version, requestId: requestId, data: data).map { Optional($0) }
     }
 
     /// The bytes of the value at the reader, as they are in `line`.
