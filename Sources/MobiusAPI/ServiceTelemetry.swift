@@ -1,3 +1,4 @@
+import Foundation
 import Journal
 import MobiusCore
 import Synchronization
@@ -24,6 +25,8 @@ public final class ServiceTelemetry: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The histograms as the last `sample` saw them, so each sample covers its own interval.
+    private let lastSample = Mutex<State?>(nil)
     private let openConnections = Mutex<(@Sendable () -> Int)?>(nil)
     /// When the process started, µs since the epoch.
     let startTime = JournalConfiguration.systemClock()
@@ -53,6 +56,44 @@ public final class ServiceTelemetry: Sendable {
 
     /// Where the open-connection gauge reads from (the server, once it listens).
     public func countConnections(with count: @escaping @Sendable () -> Int) { openConnections.withLock { $0 = count } }
+
+    /// The values of one `metric.sample` event: process RSS, open connections, requests
+    /// answered since start, the review queue, library size and head seq, and — over the
+    /// interval since the previous sample — the p50/p99 of journal append and fsync latency and
+    /// the p99 of request duration, as the upper bound of the bucket they fall in (absent when
+    /// nothing was observed).
+    public func sample(engine: Engine) -> MetricSampled {
+        let now = state.withLock { $0 }
+        let previous = lastSample.withLock { last in defer { last = now }; return last } ?? State()
+        var values: [String: Double] = [
+            "http_requests_total": Double(now.requests.values.reduce(0, +)),
+            "journal_head_seq": Double(engine.head.seq),
+            "library_images": Double(engine.projections.library.count),
+            "review_queue_open": Double(engine.projections.reviewQueue.open.count),
+        ]
+        if let rss = Self.residentBytes() { values["process_rss_bytes"] = Double(rss) }
+        if let count = openConnections.withLock({ $0 }) { values["http_open_connections"] = Double(count()) }
+        let intervals: [(String, HistogramSnapshot, [Double])] = [
+            ("journal_append_seconds", now.appendSeconds.subtracting(previous.appendSeconds), [0.5, 0.99]),
+            ("journal_fsync_seconds", now.fsyncSeconds.subtracting(previous.fsyncSeconds), [0.5, 0.99]),
+            ("http_request_seconds", now.requestSeconds.subtracting(previous.requestSeconds), [0.99]),
+        ]
+        for (name, histogram, quantiles) in intervals {
+            for q in quantiles {
+                guard let bound = histogram.quantileUpperBound(q), bound.isFinite else { continue }
+                values["\(name)_p\(Int(q * 100))"] = bound
+            }
+        }
+        return MetricSampled(values: values)
+    }
+
+    /// This process's resident set in bytes, from `/proc/self/statm` (nil where there is none).
+    static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
 
     /// Writes the process-side families into `exposition`.
     func write(to exposition: inout PrometheusExposition) {

@@ -23,14 +23,16 @@ struct ServeCommand: AsyncCommand {
     static let tokenFile = Option<String>("--admin-token-file", value: "FILE", help: "the admin token file (made with mode 0600 when missing); MOBIUS_ADMIN_TOKEN overrides it",
                                           shownAs: "DATA/admin-token")
     static let logDirectory = Option<String>("--log-dir", value: "DIR", help: "also write JSON log lines to files in DIR (rotated daily and by size, errors in their own file)")
+    static let sampleInterval = Option.integer("--sample-interval", value: "SEC", in: 0...86_400, default: 10,
+                                               help: "append a metric.sample event (RSS, connections, latencies) this often; 0 turns it off")
     static let accessLog = Flag("--access-log", help: "log every request (method, route, status, duration); without it only 5xx answers are logged")
 
     static let spec = CommandSpec(
         "serve", summary: "run the HTTP service (MOBIUS contract, projection queries) until SIGTERM or SIGINT",
         discussion: [
-            "Prints 'listening on http://HOST:PORT' once it accepts connections. Routes: GET / lists them; GET /health (503 when CRITICAL), GET /metrics/dhash, POST /api/dhash/extract, GET /api/library[/ID], GET /api/lcm[?status=all], GET /api/schema, /api/releases, /api/snapshots, GET /api/events (JSON Lines, follow=1 to tail), GET /metrics (Prometheus), POST /api/dhash/batch; the projection GETs take ?seq=N or ?at=TIME. Admin routes (POST /api/admin/snapshot, /api/admin/rollback, /api/admin/append, /api/admin/library, /api/admin/library/ID/remove, /api/lcm/ID/resolve) need Authorization: Bearer TOKEN. On SIGTERM or SIGINT it stops accepting, lets requests in flight finish within --shutdown-grace, closes the journal after a snapshot, and exits 0.",
+            "Prints 'listening on http://HOST:PORT' once it accepts connections. Log lines (JSON) go to standard error, those at info and above also into the journal as log.record events. Routes: GET / lists them; GET /health (503 when CRITICAL), GET /metrics/dhash, POST /api/dhash/extract, GET /api/library[/ID], GET /api/lcm[?status=all], GET /api/schema, /api/releases, /api/snapshots, GET /api/events (JSON Lines, follow=1 to tail), GET /metrics (Prometheus), POST /api/dhash/batch; the projection GETs take ?seq=N or ?at=TIME. Admin routes (POST /api/admin/snapshot, /api/admin/rollback, /api/admin/append, /api/admin/library, /api/admin/library/ID/remove, /api/lcm/ID/resolve) need Authorization: Bearer TOKEN. On SIGTERM or SIGINT it stops accepting, lets requests in flight finish within --shutdown-grace, closes the journal after a snapshot, and exits 0.",
         ],
-        arguments: [host, port, imageRoots, maxBody, grace, tokenFile, logDirectory, accessLog] + EngineSession.arguments,
+        arguments: [host, port, imageRoots, maxBody, grace, tokenFile, logDirectory, accessLog, sampleInterval] + EngineSession.arguments,
         exits: [.checkFailed: "the journal could not be opened for writing (another writer holds it)", .usageOrUnreadable: "the address cannot be bound, or no data folder"])
 
     let session: EngineSession
@@ -42,6 +44,7 @@ struct ServeCommand: AsyncCommand {
     let tokenFile: String?
     let logDirectory: String?
     let logsEveryRequest: Bool
+    let sampleInterval: Int
 
     init(_ arguments: ParsedArguments) {
         session = EngineSession(arguments)
@@ -54,6 +57,7 @@ struct ServeCommand: AsyncCommand {
         tokenFile = arguments.value(of: Self.tokenFile)
         logDirectory = arguments.value(of: Self.logDirectory)
         logsEveryRequest = arguments.isSet(Self.accessLog)
+        sampleInterval = arguments[Self.sampleInterval]
     }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
@@ -69,9 +73,10 @@ struct ServeCommand: AsyncCommand {
         }
         var logging = Logger.Configuration(version: MobiusVersion.current)
         logging.logDirectory = logDirectory
+        let journalLog = JournalLogSink()
         let logger: Logger
         do {
-            logger = try Logger(configuration: logging)
+            logger = try Logger(configuration: logging, recordInJournal: { journalLog.record($0) })
         } catch {
             throw CommandFailure(.unreadableInput, "--log-dir \(Echoed(logDirectory ?? "")): \(error)")
         }
@@ -80,11 +85,12 @@ struct ServeCommand: AsyncCommand {
         var configuration = HTTPServerConfiguration(host: host, port: UInt16(port))
         configuration.limits.bodyBytes = maxBody
         configuration.maxConnections = 1024
-        let (host, roots, grace, logsEveryRequest) = (host, roots, grace, logsEveryRequest)
+        let (host, roots, grace, logsEveryRequest, sampleInterval) = (host, roots, grace, logsEveryRequest, sampleInterval)
         return try await session.run(io, commandPath: [Self.spec.name], configure: { engine in
             engine.observeAppend = { telemetry.observeAppend($0) }
             engine.kernel = Self.timingSyncs(of: engine.kernel, into: telemetry)
         }) { (engine) throws(CommandFailure) in
+            journalLog.attach(engine)
             let api = MobiusAPI(engine: engine, imageRoots: ImageRoots(roots), version: MobiusVersion.current, adminToken: token,
                                 telemetry: telemetry, logger: logger, logsEveryRequest: logsEveryRequest)
             let server: HTTPServer
@@ -94,10 +100,23 @@ struct ServeCommand: AsyncCommand {
                 throw CommandFailure(.unreadableInput, "cannot listen on \(host):\(configuration.port): \(error)")
             }
             telemetry.countConnections { server.openConnectionCount }
-            io.print("listening on http://\(host):\(server.localAddress.port) (admin token from \(token.origin); stop with SIGTERM or Ctrl-C)")
+            let address = "http://\(host):\(server.localAddress.port)"
+            logger.log(.info, "listening on \(address)", category: "lifecycle",
+                       metadata: [("headSeq", .integer(Int64(engine.head.seq)))])
+            io.print("listening on \(address) (admin token from \(token.origin); stop with SIGTERM or Ctrl-C)")
+            let sampler = Task {
+                guard sampleInterval > 0 else { return }
+                while (try? await Task.sleep(for: .seconds(sampleInterval))) != nil {
+                    _ = try? await engine.append([.metricSampled(telemetry.sample(engine: engine))])
+                }
+            }
             let signal = await stop.next()
-            io.printError("got \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): finishing requests in flight (up to \(grace) s), then a snapshot", commandPath: [Self.spec.name])
+            sampler.cancel()
+            let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+            io.printError("got \(name): finishing requests in flight (up to \(grace) s), then a snapshot", commandPath: [Self.spec.name])
             await server.shutdown(gracePeriod: .seconds(grace))
+            logger.log(.info, "stopped on \(name)", category: "lifecycle", metadata: [("headSeq", .integer(Int64(engine.head.seq)))])
+            await journalLog.finish()
             return .success
         }
     }

@@ -92,13 +92,14 @@ import Testing
         let (server, url) = try service.serve()
         // A follower that stops after two events: one already there, one appended while it waits.
         _ = try await service.engine.append(drafts: [EventDraft(type: "custom.a", data: Array("{}".utf8))])
-        let follower = Task { try Curl.call([url + "/api/events?follow=1&type=custom.a&limit=2"]) }
+        // A loaded machine may take long to start curl; the limit, not a timeout, should end it.
+        let follower = Task { try Curl.call(["--max-time", "120", url + "/api/events?follow=1&type=custom.a&limit=2"]) }
         try await Task.sleep(for: .milliseconds(300))
         _ = try await service.engine.append(drafts: [EventDraft(type: "custom.b", data: Array("{}".utf8))])
         _ = try await service.engine.append(drafts: [EventDraft(type: "custom.a", data: Array("{}".utf8))])
         let (body, status) = try await follower.value
         #expect(status == 200)
-        #expect(body.split(separator: "\n").count == 2 && body.contains(#""seq":3"#))
+        #expect(body.split(separator: "\n").count == 2 && body.contains(#""seq":3"#), "\(body)")
         // A follower that hangs up: its stream (and connection) end within heartbeats.
         _ = try Curl.run(["--max-time", "1", url + "/api/events?follow=1"])
         #expect(await eventually(timeout: .seconds(10)) { server.openConnectionCount == 0 })

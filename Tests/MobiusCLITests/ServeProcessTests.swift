@@ -12,7 +12,7 @@ import Testing
         try Data(GeneratedImage.pgm(seed: 1)).write(to: URL(fileURLWithPath: directory.appending("card.pgm")))
         let server = Process()
         server.executableURL = URL(fileURLWithPath: BuiltBinary.path)
-        server.arguments = ["serve", "--data", directory.path, "--port", "0", "--image-root", directory.path, "--durability", "batch"]
+        server.arguments = ["serve", "--data", directory.path, "--port", "0", "--image-root", directory.path, "--durability", "batch", "--sample-interval", "1"]
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "MOBIUS_ADMIN_TOKEN")
         server.environment = environment
@@ -41,7 +41,9 @@ import Testing
         try expect(200, [url + "/health"], contains: #""status":"OK""#)
         try expect(200, [url + "/metrics/dhash"], contains: #""total_extractions":0"#)
         try expect(401, ["-X", "POST", url + "/api/admin/snapshot"], contains: "Bearer")
-        try expect(201, admin + ["-d", #"{"imagePath":"card.pgm","id":"card"}"#, url + "/api/admin/library"], contains: #""id":"card""#)
+        let added = try Curl.call(admin + ["-d", #"{"imagePath":"card.pgm","id":"card"}"#, url + "/api/admin/library"])
+        #expect(added.status == 201 && added.body.contains(#""id":"card""#), "\(added.body)")
+        let addedSeq = try #require(added.body.range(of: #""addedSeq":"#).map { String(added.body[$0.upperBound...].prefix { $0.isNumber }) })
         try expect(200, ["-H", "Content-Type: application/json", "-d", #"{"imagePath":"card.pgm"}"#, url + "/api/dhash/extract"], contains: #""imageId":"card""#)
         try expect(404, ["-H", "Content-Type: application/json", "-d", #"{"imagePath":"missing.png"}"#, url + "/api/dhash/extract"])
         try expect(200, ["-H", "Content-Type: application/octet-stream", "--data-binary", "P5\n2 2\n255\n\u{1}\u{2}\u{3}\u{4}", url + "/api/dhash/extract"],
@@ -49,7 +51,7 @@ import Testing
         try expect(200, ["-H", "Content-Type: application/json", "-d", #"{"imagePaths":["card.pgm","nope.png"]}"#, url + "/api/dhash/batch"],
                    contains: #""status":404"#)
         try expect(200, [url + "/api/library"], contains: #""count":1"#)
-        try expect(200, [url + "/api/library/card?seq=1"], contains: #""id":"card""#)
+        try expect(200, [url + "/api/library/card?seq=\(addedSeq)"], contains: #""id":"card""#)
         let queue = try Curl.call([url + "/api/lcm"]).body
         let item = try #require(queue.range(of: #""id":""#).map { String(queue[$0.upperBound...].prefix { $0 != "\"" }) })
         try expect(200, admin + ["-d", #"{"decision":"reject"}"#, url + "/api/lcm/\(item)/resolve"], contains: #""status":"resolved""#)
@@ -63,6 +65,14 @@ import Testing
         try expect(409, admin + ["-d", #"{"toSeq":1}"#, url + "/api/admin/rollback"], contains: "OK")
         try expect(200, admin + ["-d", #"{}"#, url + "/api/admin/library/card/remove"], contains: #""removed":"card""#)
         try expect(200, [url + "/metrics"], contains: "mobius_journal_head_seq")
+        // The service's own log reaches the journal, and so does a metric sample every second.
+        try expect(200, [url + "/api/events?type=log.record"], contains: #""message":"listening on http://127.0.0.1:"#)
+        var samples = ""
+        for _ in 0..<100 where !samples.contains("process_rss_bytes") {
+            samples = try Curl.call([url + "/api/events?type=metric.sample"]).body
+            if !samples.contains("process_rss_bytes") { usleep(100_000) }
+        }
+        #expect(samples.contains(#""process_rss_bytes":"#) && samples.contains(#""journal_head_seq":"#), "\(samples)")
 
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()

@@ -45,4 +45,17 @@ import TestSupport
         #expect(text.contains(#"le="0.005"} 3"#), "0.0004, 0.003, 0.003 are at or under 5 ms")
         #expect(text.contains(#"note="quote \" and \\ and\nnewline""#))
     }
+
+    @Test func anIntervalsQuantileIsTheUpperBoundOfItsBucket() {
+        var histogram = HistogramSnapshot(upperBounds: [0.001, 0.01, 0.1])
+        #expect(histogram.quantileUpperBound(0.5) == nil)
+        for value in [0.0005, 0.0005, 0.005, 0.05] { histogram.observe(value) }
+        #expect(histogram.quantileUpperBound(0.5) == 0.001)
+        #expect(histogram.quantileUpperBound(0.99) == 0.1)
+        let earlier = histogram
+        histogram.observe(5)
+        let interval = histogram.subtracting(earlier)
+        #expect(interval.count == 1 && interval.sum == 5)
+        #expect(interval.quantileUpperBound(0.5) == .infinity, "above the last bound")
+    }
 }

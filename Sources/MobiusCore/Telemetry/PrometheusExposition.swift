@@ -139,6 +139,30 @@ public struct HistogramSnapshot: Sendable, Equatable {
         if low < bucketCounts.count { bucketCounts[low] += 1 }
     }
 
+    /// The observations made since `earlier` (a snapshot of the same histogram taken before).
+    public func subtracting(_ earlier: HistogramSnapshot) -> HistogramSnapshot {
+        precondition(earlier.upperBounds == upperBounds, "snapshots of different histograms")
+        var difference = self
+        difference.bucketCounts = zip(bucketCounts, earlier.bucketCounts).map { $0 &- $1 }
+        difference.sum = sum - earlier.sum
+        difference.count = count &- earlier.count
+        return difference
+    }
+
+    /// The upper bound of the bucket holding the `q`-quantile observation (the estimate
+    /// Prometheus's `histogram_quantile` rounds up to); infinity when it lies above the last
+    /// bound, nil with no observations.
+    public func quantileUpperBound(_ q: Double) -> Double? {
+        guard count > 0 else { return nil }
+        let rank = UInt64((q * Double(count)).rounded(.up))
+        var seen: UInt64 = 0
+        for (bound, bucket) in zip(upperBounds, bucketCounts) {
+            seen += bucket
+            if seen >= max(rank, 1) { return bound }
+        }
+        return .infinity
+    }
+
     /// Prometheus's default buckets for latencies in seconds (5 ms … 10 s).
     public static let latencySeconds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 }
