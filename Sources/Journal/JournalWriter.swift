@@ -309,6 +309,12 @@ public final class JournalWriter: Sendable {
         if !failed { try output.value.close() }
     }
 
+    /// Records `url` in `LOCK` as this writer's admin API, where CLI writers look for the
+    /// server holding the journal (`WriterLock.holder`).
+    public func recordAdminURL(_ url: String) throws(JournalError) {
+        try WriterLock.record(adminURL: url, heldThrough: lockDescriptor, directory: configuration.directory, io: io)
+    }
+
     /// `.batch` mode's flusher: syncs what a write left unsynced once `batchSyncInterval` has
     /// passed, when the I/O role is free (a busy writer syncs in its own writes meanwhile).
     /// Returns false when the role was busy, so the flusher tries again an interval later.

@@ -41,6 +41,20 @@ public enum WriterLock {
         }
     }
 
+    /// Rewrites the holder record of the lock held through `fd` to name `adminURL` too: a
+    /// server learns its address (an ephemeral port) only after the journal is open. The new
+    /// record is written over the old one and the file cut to its length; it only ever grows
+    /// here, so a reader never sees a mix of the two.
+    static func record(adminURL: String, heldThrough fd: Int32, directory: String, io: FileIO) throws(JournalError) {
+        let path = directory + "/" + JournalFormat.lockFile
+        guard LockHolder.isValidURL(adminURL.utf8) else {
+            throw JournalError(.invalidArgument, "the admin URL to record in LOCK must be http:// or https:// followed by printable ASCII without spaces, at most \(LockHolder.maxURLBytes) bytes", path: path)
+        }
+        let content = LockHolder.content(pid: getpid(), url: adminURL)
+        try io.write(fd, content, at: 0, path: path)
+        try io.truncate(fd, to: content.count, path: path)
+    }
+
     /// Who holds the lock of the journal in `directory`, or last held it: the pid and admin
     /// URL LOCK records (each nil unless well-formed) and whether the lock is held right now.
     /// Nil when there is no LOCK file or it cannot be opened.

@@ -101,6 +101,12 @@ struct ServeCommand: AsyncCommand {
             }
             telemetry.countConnections { server.openConnectionCount }
             let address = "http://\(host):\(server.localAddress.port)"
+            do throws(EngineError) {
+                try engine.recordAdminURL(address)
+            } catch {
+                await server.shutdown(gracePeriod: .zero)
+                throw CommandFailure(.checkFailed, "cannot record the admin URL in the journal's LOCK: \(error.message)")
+            }
             logger.log(.info, "listening on \(address)", category: "lifecycle",
                        metadata: [("headSeq", .integer(Int64(engine.head.seq)))])
             io.print("listening on \(address) (admin token from \(token.origin); stop with SIGTERM or Ctrl-C)")

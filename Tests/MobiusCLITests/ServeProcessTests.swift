@@ -29,6 +29,8 @@ import Testing
         let printed = String(decoding: line, as: UTF8.self)
         #expect(printed.hasPrefix("listening on http://127.0.0.1:") && printed.contains("SIGTERM"))
         let url = try #require(printed.split(separator: " ").dropFirst(2).first.map(String.init))
+        let lock = try String(contentsOfFile: directory.appending("journal/LOCK"), encoding: .utf8)
+        #expect(lock.contains("url \(url)\n"), "LOCK names the admin API for CLI writers: \(lock)")
         let token = try String(contentsOfFile: directory.appending("admin-token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let admin = ["-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json"]
 

@@ -125,6 +125,16 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Records `url` in the journal's `LOCK` as the admin API of the server holding it, so
+    /// CLI write commands send their writes there.
+    public func recordAdminURL(_ url: String) throws(EngineError) {
+        do {
+            try writer.recordAdminURL(url)
+        } catch {
+            throw EngineError(error)
+        }
+    }
+
     // MARK: Appending
 
     /// Appends `events` as one frame (all land or none), waits until they are folded, and
