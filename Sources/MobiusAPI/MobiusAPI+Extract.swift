@@ -5,7 +5,8 @@ import MobiusCore
 
 extension MobiusAPI {
     /// `POST /api/dhash/extract`: `{"imagePath"}` inside the image roots, or a raw image body
-    /// (`image/png`, `image/x-portable-anymap`, `application/octet-stream`). 200 with the result;
+    /// (`image/png`, `image/x-portable-anymap`, `application/octet-stream`; `?source=NAME` says
+    /// where it came from, as the CLI does when it sends through a server). 200 with the result;
     /// 400 bad JSON or no imagePath, 403 outside the roots, 404 missing, 413 too large,
     /// 415 another content type, 422 undecodable, 503 the journal cannot be written.
     func extract(_ request: HTTPRequest, requestId: String) async -> HTTPResponse {
@@ -28,7 +29,7 @@ extension MobiusAPI {
                 return APIResponse.error(.contentTooLarge, "the image is over \(engine.configuration.maxImageBytes) bytes", requestId: requestId)
             }
             let (status, write) = await recorded(requestId: requestId) { () throws(EngineError) in
-                try await engine.extract(bytes: request.body, source: nil, requestId: requestId)
+                try await engine.extract(bytes: request.body, source: QueryParameters(request.query)["source"], requestId: requestId)
             }
             return APIResponse.json(status, requestId: requestId, write)
         default:

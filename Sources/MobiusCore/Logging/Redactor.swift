@@ -1,5 +1,5 @@
 /// Removes personal data and secrets from log text before anything is written (issue 9's
-/// redaction policy; the table is in README "Logging").
+/// redaction policy; the table is in README "Logging and redaction").
 ///
 /// Pattern rules find values inside free text; key rules blank whole values. Each replacement
 /// says what was there (`[redacted:email]`), never any of it. Values of the fields the service

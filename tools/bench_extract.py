@@ -1,0 +1,65 @@
+"""tools/bench-extract: extraction through the engine (decode, hash, match against a library,
+journal append) against plain hashing, on the same files, in one run.
+
+Builds a data folder holding a library of --library synthetic images (library.image.added events
+with seeded random hashes, appended through `append --stdin`, then a snapshot, so the engine opens
+from the snapshot), then times, interleaved round by round, the whole process of
+    mobius-dhash hash --workers 2 FILES…
+    mobius-dhash extract --workers 2 --data DIR FILES…
+and prints images/s of each (median of the rounds), the ratio and the machine's load."""
+import argparse, json, os, random, statistics, subprocess, sys, tempfile, time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("directory", help="folder of PNG/PNM files (tools/make-corpus makes one)")
+parser.add_argument("--binary", required=True)
+parser.add_argument("--library", type=int, default=100_000, help="library images (default 100,000)")
+parser.add_argument("--rounds", type=int, default=5)
+parser.add_argument("--durability", default="always", choices=["always", "batch", "none"])
+args = parser.parse_args()
+
+files = sorted(os.path.join(args.directory, name) for name in os.listdir(args.directory)
+               if name.lower().endswith((".png", ".pgm", ".ppm", ".pbm", ".pnm")))
+files = [f for f in files if os.path.getsize(f) < 64 << 20]
+if not files:
+    sys.exit(f"bench-extract: no PNG/PNM files under 64 MiB in {args.directory}; run tools/make-corpus DIR first")
+
+def load():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+with tempfile.TemporaryDirectory(prefix="mobius-bench-extract-") as data:
+    rng = random.Random(7)
+    lines = []
+    for index in range(args.library):
+        data_fields = {"imageId": f"lib-{index}", "source": f"synthetic/{index}.png", "sha256": "%064x" % rng.getrandbits(256),
+                       "hash": "%016x" % rng.getrandbits(64), "width": 64, "height": 64, "byteSize": 1000, "format": "png"}
+        lines.append(json.dumps({"type": "library.image.added", "data": data_fields}))
+    started = time.perf_counter()
+    subprocess.run([args.binary, "append", "--stdin", "--durability", "none", "--data", data], input="\n".join(lines) + "\n",
+                   text=True, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([args.binary, "snapshot", "create", "--data", data], check=True, stdout=subprocess.DEVNULL)
+    print(f"library: {args.library:,} images appended and snapshotted in {time.perf_counter() - started:.1f} s")
+
+    commands = {
+        "hash --workers 2": [args.binary, "hash", "--workers", "2"] + files,
+        "extract --workers 2": [args.binary, "extract", "--workers", "2", "--durability", args.durability, "--data", data] + files,
+    }
+    seconds = {name: [] for name in commands}
+    before = load()
+    for _ in range(args.rounds):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            seconds[name].append(time.perf_counter() - started)
+            if result.returncode not in (0, 2):
+                sys.exit(f"bench-extract: {name} exited {result.returncode}")
+    after = load()
+    print(f"{len(files)} files, {sum(os.path.getsize(f) for f in files) / 1e6:.1f} MB, {args.rounds} rounds interleaved, "
+          f"durability {args.durability}; load {before} → {after}")
+    rates = {}
+    for name, values in seconds.items():
+        median = statistics.median(values)
+        rates[name] = len(files) / median
+        print(f"  {name:<22} median {median:7.3f} s (min {min(values):.3f}, max {max(values):.3f})  {rates[name]:9.1f} images/s")
+    ratio = rates["extract --workers 2"] / rates["hash --workers 2"]
+    print(f"  extract / hash: {ratio:.2f}×  (target ≥ 0.9)")
