@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging", "MobiusCore"]),
         .testTarget(
             name: "MobiusCLITests",
-            dependencies: ["MobiusCLI", "MobiusCore", "Journal", "POSIX", "TestSupport"],
+            dependencies: ["MobiusCLI", "MobiusCore", "MobiusAPI", "HTTP", "Journal", "POSIX", "TestSupport"],
             // Read through #filePath, so that RECORD_GOLDEN=1 can write them where they are committed.
             exclude: ["Golden"]
         ),

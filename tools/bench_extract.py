@@ -6,7 +6,10 @@ with seeded random hashes, appended through `append --stdin`, then a snapshot, s
 from the snapshot), then times, interleaved round by round, the whole process of
     mobius-dhash hash --workers 2 FILES…
     mobius-dhash extract --workers 2 --data DIR FILES…
-and prints images/s of each (median of the rounds), the ratio and the machine's load."""
+and prints images/s of each (median of the rounds), the ratio and the machine's load. Each
+command's start-up counts: `extract` opens the engine (loads the library snapshot) and writes a
+snapshot on close, so with few files those fixed costs dominate; --repeat N shows the per-image
+rate."""
 import argparse, json, os, random, statistics, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser()
@@ -15,6 +18,7 @@ parser.add_argument("--binary", required=True)
 parser.add_argument("--library", type=int, default=100_000, help="library images (default 100,000)")
 parser.add_argument("--rounds", type=int, default=5)
 parser.add_argument("--durability", default="always", choices=["always", "batch", "none"])
+parser.add_argument("--repeat", type=int, default=1, help="name each file this many times, so per-image costs outweigh a process's start-up")
 args = parser.parse_args()
 
 files = sorted(os.path.join(args.directory, name) for name in os.listdir(args.directory)
@@ -22,6 +26,7 @@ files = sorted(os.path.join(args.directory, name) for name in os.listdir(args.di
 files = [f for f in files if os.path.getsize(f) < 64 << 20]
 if not files:
     sys.exit(f"bench-extract: no PNG/PNM files under 64 MiB in {args.directory}; run tools/make-corpus DIR first")
+files = files * args.repeat
 
 def load():
     with open("/proc/loadavg") as f:

@@ -41,11 +41,7 @@ public struct RequestParser: Sendable {
 
     /// The limits this parser enforces.
     public let limits: HTTPLimits
-    private var buffer: [UInt8] = []
-    /// The first byte not yet consumed.
-    private var start = 0
-    /// Where the search for the next LF resumes (everything before it, from `start`, holds none).
-    private var scanFrom = 0
+    private var input = MessageBuffer()
     private var state = State.requestLine
 
     /// A parser enforcing `limits`.
@@ -54,7 +50,7 @@ public struct RequestParser: Sendable {
     }
 
     /// How many bytes have been given and not yet turned into events.
-    public var bufferedByteCount: Int { buffer.count - start }
+    public var bufferedByteCount: Int { input.count }
 
     /// Whether the parser is between requests with nothing buffered: no request has begun.
     public var isIdle: Bool {
@@ -71,15 +67,13 @@ public struct RequestParser: Sendable {
     /// Adds bytes that arrived; ignored after a failure.
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         if case .failed = state { return }
-        compact()
-        buffer.append(contentsOf: bytes)
+        input.append(bytes)
     }
 
     /// Adds bytes that arrived; ignored after a failure.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if case .failed = state { return }
-        compact()
-        buffer.append(contentsOf: bytes)
+        input.append(bytes)
     }
 
     /// The next event the buffered bytes make, or nil when more bytes are needed (or after a failure).
@@ -122,11 +116,9 @@ public struct RequestParser: Sendable {
                 state = .requestLine
                 return .end(trailers: [:])
             case .fixedBody(let remaining):
-                let count = min(remaining, bufferedByteCount)
-                guard count > 0 else { return nil }
-                let bytes = Array(buffer[start..<start + count])
-                consume(count)
-                state = remaining == count ? .endPending : .fixedBody(remaining: remaining - count)
+                let bytes = input.take(upTo: remaining)
+                guard !bytes.isEmpty else { return nil }
+                state = remaining == bytes.count ? .endPending : .fixedBody(remaining: remaining - bytes.count)
                 return .body(bytes)
             case .chunkSize(let total):
                 let tooLong = HTTPParseError(.badRequest, "chunk-size line longer than \(limits.chunkLineBytes) bytes")
@@ -138,17 +130,15 @@ public struct RequestParser: Sendable {
                 case .success(let size): state = .chunkData(remaining: size, total: total + size)
                 }
             case .chunkData(let remaining, let total):
-                let count = min(remaining, bufferedByteCount)
-                guard count > 0 else { return nil }
-                let bytes = Array(buffer[start..<start + count])
-                consume(count)
-                state = remaining == count ? .chunkDataEnd(total: total) : .chunkData(remaining: remaining - count, total: total)
+                let bytes = input.take(upTo: remaining)
+                guard !bytes.isEmpty else { return nil }
+                state = remaining == bytes.count ? .chunkDataEnd(total: total) : .chunkData(remaining: remaining - bytes.count, total: total)
                 return .body(bytes)
             case .chunkDataEnd(let total):
-                if bufferedByteCount >= 1, buffer[start] != UInt8(ascii: "\r") { return fail(HTTPParseError(.badRequest, "chunk data longer than its size")) }
-                guard bufferedByteCount >= 2 else { return nil }
-                guard buffer[start + 1] == UInt8(ascii: "\n") else { return fail(HTTPParseError(.badRequest, "chunk data not followed by CRLF")) }
-                consume(2)
+                if let first = input.first, first != UInt8(ascii: "\r") { return fail(HTTPParseError(.badRequest, "chunk data longer than its size")) }
+                guard let second = input.byte(at: 1) else { return nil }
+                guard second == UInt8(ascii: "\n") else { return fail(HTTPParseError(.badRequest, "chunk data not followed by CRLF")) }
+                input.consume(2)
                 state = .chunkSize(total: total)
             case .trailers(var fields, let sectionBytes):
                 let remaining = limits.trailerSectionBytes - sectionBytes
@@ -170,38 +160,12 @@ public struct RequestParser: Sendable {
     /// The next line without its CRLF, consumed; nil when it has not all arrived; a failure when
     /// it ends in a bare LF or is longer than `limit` bytes (CRLF included).
     private mutating func readLine(limit: Int, tooLong: HTTPParseError) -> Result<Range<Int>, HTTPParseError>? {
-        let newline = buffer[scanFrom...].firstIndex(of: UInt8(ascii: "\n"))
-        guard let newline else {
-            scanFrom = buffer.count
-            return bufferedByteCount > limit ? .failure(tooLong) : nil
-        }
-        if newline + 1 - start > limit { return .failure(tooLong) }
-        guard newline > start, buffer[newline - 1] == UInt8(ascii: "\r") else {
-            return .failure(HTTPParseError(.badRequest, "line ended by a bare LF (CRLF required)"))
-        }
-        let line = start..<newline - 1
-        consume(newline + 1 - start)
-        return .success(line)
-    }
-
-    private mutating func consume(_ count: Int) {
-        start += count
-        scanFrom = max(scanFrom, start)
-    }
-
-    /// Drops consumed bytes once they are worth moving (so the buffer does not grow with the connection).
-    private mutating func compact() {
-        guard start > 0, start == buffer.count || start >= 4096 else { return }
-        buffer.removeSubrange(0..<start)
-        scanFrom -= start
-        start = 0
+        input.readLine(limit: limit, tooLong: tooLong, bareLF: HTTPParseError(.badRequest, "line ended by a bare LF (CRLF required)"))
     }
 
     private mutating func fail(_ error: HTTPParseError) -> RequestParserEvent {
         state = .failed
-        buffer = []
-        start = 0
-        scanFrom = 0
+        input.removeAll()
         return .failure(error)
     }
 
@@ -213,12 +177,12 @@ public struct RequestParser: Sendable {
     // MARK: Grammar
 
     private func parseRequestLine(_ range: Range<Int>) -> Result<(HTTPMethod, String, HTTPVersion), HTTPParseError> {
-        let line = buffer[range]
+        let line = input[range]
         let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
             return .failure(HTTPParseError(.badRequest, "malformed request line"))
         }
-        guard parts[0].allSatisfy(RequestParser.isTokenByte) else { return .failure(HTTPParseError(.badRequest, "malformed method")) }
+        guard parts[0].allSatisfy(HTTPSyntax.isTokenByte) else { return .failure(HTTPParseError(.badRequest, "malformed method")) }
         guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .failure(HTTPParseError(.badRequest, "malformed request target")) }
         let version: HTTPVersion
         switch RequestParser.version(parts[2]) {
@@ -236,7 +200,7 @@ public struct RequestParser: Sendable {
             return .failure(HTTPParseError(.badRequest, "malformed HTTP version"))
         }
         let number = text.dropFirst(prefix.count)
-        guard number.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") }), isDigit(number.first!) else {
+        guard number.allSatisfy({ HTTPSyntax.isDigit($0) || $0 == UInt8(ascii: ".") }), HTTPSyntax.isDigit(number.first!) else {
             return .failure(HTTPParseError(.badRequest, "malformed HTTP version"))
         }
         if number.count == 3, number[number.startIndex] == UInt8(ascii: "1"), number[number.startIndex + 1] == UInt8(ascii: ".") {
@@ -251,22 +215,13 @@ public struct RequestParser: Sendable {
 
     /// Parses `name: value` into `fields`; an error for obs-fold, a bad name or value, or too many fields.
     private func appendField(_ range: Range<Int>, to fields: inout HTTPFields, limit: Int, what: String) -> HTTPParseError? {
-        let line = buffer[range]
-        if line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t") {
-            return HTTPParseError(.badRequest, "obsolete line folding in a \(what) field")
+        switch HTTPSyntax.field(input[range], what: what) {
+        case .failure(let problem): return HTTPParseError(.badRequest, problem.reason)
+        case .success(let field):
+            guard fields.count < limit else { return HTTPParseError(.headerFieldsTooLarge, "more than \(limit) \(what) fields") }
+            fields.append(name: field.name, value: field.value)
+            return nil
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-              line[..<colon].allSatisfy(RequestParser.isTokenByte) else {
-            return HTTPParseError(.badRequest, "malformed \(what) field")
-        }
-        let value = line[(colon + 1)...]
-        guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
-            return HTTPParseError(.badRequest, "control character in a \(what) field value")
-        }
-        guard fields.count < limit else { return HTTPParseError(.headerFieldsTooLarge, "more than \(limit) \(what) fields") }
-        let name = String(decoding: line[..<colon], as: UTF8.self)
-        fields.append(name: name, value: HTTPFields.trimmed(Substring(String(decoding: value, as: UTF8.self))))
-        return nil
     }
 
     /// The body framing the head declares, or why it is refused.
@@ -288,60 +243,21 @@ public struct RequestParser: Sendable {
             return .success(.chunked)
         }
         guard hasLength else { return .success(.none) }
-        var length: Int?
-        for element in fields.values(for: "Content-Length").flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
-            let digits = HTTPFields.trimmed(element).utf8
-            guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(RequestParser.isDigit), let value = Int(String(decoding: digits, as: UTF8.self)) else {
-                return .failure(HTTPParseError(.badRequest, "malformed Content-Length"))
-            }
-            if let length, length != value { return .failure(HTTPParseError(.badRequest, "differing Content-Length values")) }
-            length = value
+        let length: Int
+        switch HTTPSyntax.contentLength(fields.values(for: "Content-Length")) {
+        case .success(let value): length = value
+        case .failure(let problem): return .failure(HTTPParseError(.badRequest, problem.reason))
         }
-        guard let length else { return .failure(HTTPParseError(.badRequest, "malformed Content-Length")) }
         if length > limits.bodyBytes { return .failure(HTTPParseError(.contentTooLarge, "body of \(length) bytes is over the limit of \(limits.bodyBytes)")) }
         return .success(.length(length))
     }
 
     /// The size on a chunk-size line (extensions ignored), or why it is refused.
     private func chunkSize(_ range: Range<Int>, total: Int) -> Result<Int, HTTPParseError> {
-        let line = buffer[range]
-        let digits = line.prefix(while: RequestParser.isHexDigit)
-        guard !digits.isEmpty else { return .failure(HTTPParseError(.badRequest, "malformed chunk size")) }
-        var size = 0
-        let tooLarge = HTTPParseError(.contentTooLarge, "chunked body over the limit of \(limits.bodyBytes) bytes")
-        for digit in digits {
-            let (shifted, overflow) = size.multipliedReportingOverflow(by: 16)
-            guard !overflow else { return .failure(tooLarge) }
-            size = shifted + RequestParser.hexValue(digit)
-            if size > limits.bodyBytes { return .failure(tooLarge) }
-        }
-        let rest = line[digits.endIndex...].drop { $0 == 0x20 || $0 == 0x09 }
-        if let first = rest.first, first != UInt8(ascii: ";") { return .failure(HTTPParseError(.badRequest, "malformed chunk size")) }
-        guard rest.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
-            return .failure(HTTPParseError(.badRequest, "control character in a chunk extension"))
-        }
-        if size > limits.bodyBytes - total { return .failure(tooLarge) }
-        return .success(size)
-    }
-
-    // MARK: Character classes
-
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-    static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
-    }
-
-    static func hexValue(_ byte: UInt8) -> Int {
-        if isDigit(byte) { return Int(byte - UInt8(ascii: "0")) }
-        return Int(HTTPFields.lowercase(byte) - UInt8(ascii: "a")) + 10
-    }
-
-    /// `tchar` (RFC 9110 §5.6.2): the bytes of methods and field names.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
-        default: return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        switch HTTPSyntax.chunkSize(input[range], total: total, limit: limits.bodyBytes) {
+        case .size(let size): return .success(size)
+        case .malformed(let reason): return .failure(HTTPParseError(.badRequest, reason))
+        case .tooLarge: return .failure(HTTPParseError(.contentTooLarge, "chunked body over the limit of \(limits.bodyBytes) bytes"))
         }
     }
 }

@@ -33,6 +33,14 @@ public struct AdminToken: Sendable {
         return AdminToken(value: try readOrCreate(file), origin: file)
     }
 
+    /// The token a client sends (`smoke`, `monitor`): the environment's `MOBIUS_ADMIN_TOKEN`,
+    /// else the token in `file`, checked as the server checks it (a regular file, mode 0600 or
+    /// stricter); nil when neither exists. The file is never created here.
+    public static func clientValue(environment: [String: String], file: String) throws(Problem) -> String? {
+        if let value = environment["MOBIUS_ADMIN_TOKEN"], !value.isEmpty { return value }
+        return try existingToken(at: file)
+    }
+
     /// Whether `authorization` (the field's value) is `Bearer <this token>`.
     public func accepts(_ authorization: String?) -> Bool {
         guard let authorization else { return false }
@@ -44,10 +52,16 @@ public struct AdminToken: Sendable {
 
     /// The token in `path`, trimmed of surrounding white space; a new one when the file does not exist.
     static func readOrCreate(_ path: String) throws(Problem) -> String {
+        if let token = try existingToken(at: path) { return token }
+        return try create(path)
+    }
+
+    /// The token in `path`, trimmed of surrounding white space; nil when the file does not exist.
+    static func existingToken(at path: String) throws(Problem) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         if fd < 0 {
             guard errno == ENOENT else { throw Problem(description: "cannot read the admin token file \(path): \(String(cString: strerror(errno))); fix its permissions or pass --admin-token-file") }
-            return try create(path)
+            return nil
         }
         defer { close(fd) }
         var status = stat()
