@@ -68,12 +68,22 @@ struct AppendCommand: Command {
 
     func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
         try data.requireFolderForWriting()
+        if let server = RunningServer.holding(data) {
+            server.announce(io, commandPath: [Self.spec.name])
+            return try append(io) { (drafts) throws(CommandFailure) in try Self.send(drafts, through: server) }
+        }
         let writer = try CommandFailure.catching(as: .checkFailed) { try JournalWriter.open(writing.configuration(directory: data.journalDirectory)) }
         defer { try? writer.close() }
+        return try append(io) { (drafts) throws(CommandFailure) in
+            try CommandFailure.catching(as: .checkFailed) { try writer.append(drafts).seqs }
+        }
+    }
+
+    /// Appends the `--type`/`--payload` event or the lines of standard input through `commit`
+    /// (the journal, or a server holding it), printing each seq once acknowledged.
+    private func append(_ io: CommandIO, through commit: ([EventDraft]) throws(CommandFailure) -> ClosedRange<UInt64>) throws(CommandFailure) -> ExitStatus {
         if !readsStandardInput {
-            let event = try singleEvent()
-            let seqs = try CommandFailure.catching(as: .checkFailed) { try writer.append([event]).seqs }
-            io.print(String(seqs.lowerBound))
+            io.print(String(try commit([singleEvent()]).lowerBound))
             return .success
         }
         var parser = EventLineParser()
@@ -85,8 +95,7 @@ struct AppendCommand: Command {
         while let chunk = io.readChunk() {
             let drafts = parser.parse(chunk, reportProblem: skip)
             guard !drafts.isEmpty else { continue }
-            let seqs = try CommandFailure.catching(as: .checkFailed) { try writer.append(drafts).seqs }
-            io.print(seqs.map(String.init).joined(separator: "\n"))
+            io.print(try commit(drafts).map(String.init).joined(separator: "\n"))
         }
         if let problem = parser.finish() { skip(problem.line, problem.message) }
         return skipped > 0 ? .checkFailed : .success

@@ -39,6 +39,7 @@ struct ExtractCommand: AsyncCommand {
     }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let files = files
         let outcomes = try await session.run(io, commandPath: [Self.spec.name]) { (engine) throws(CommandFailure) in
             do {

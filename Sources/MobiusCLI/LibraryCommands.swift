@@ -45,6 +45,7 @@ struct LibraryAddCommand: AsyncCommand {
     }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let (files, id, source) = (files, id, source)
         let results = try await session.run(io, commandPath: ["library", "add"]) { engine in
             await (try? OrderedTasks.map(files, width: 4) { file -> Result<LibraryImage, EngineError> in
@@ -155,6 +156,7 @@ struct LibraryRemoveCommand: AsyncCommand {
     }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let (id, reason) = (id, reason)
         try await session.run(io, commandPath: ["library", "remove"]) { (engine) throws(CommandFailure) in
             try await CommandFailure.awaiting { () throws(EngineError) in try await engine.removeImage(id: id, reason: reason) }

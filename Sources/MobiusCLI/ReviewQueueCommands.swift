@@ -70,6 +70,7 @@ struct ReviewResolveCommand: AsyncCommand {
     }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let (id, decision, imageId, note) = (id, decision!, imageId, note)
         let item = try await session.run(io, commandPath: ["lcm", "resolve"]) { (engine) throws(CommandFailure) in
             try await CommandFailure.awaiting { () throws(EngineError) in

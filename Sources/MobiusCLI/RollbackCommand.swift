@@ -48,6 +48,7 @@ struct RollbackCommand: AsyncCommand {
     }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let (target, isForced, isDryRun, reason) = (target!, isForced, isDryRun, reason)
         return try await session.run(io, commandPath: [Self.spec.name], snapshotsOnClose: !isDryRun) { (engine) throws(CommandFailure) in
             let plan = try CommandFailure.engine { () throws(EngineError) in try engine.planRollback(to: target, force: isForced) }

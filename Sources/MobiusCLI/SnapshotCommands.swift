@@ -45,6 +45,7 @@ struct SnapshotCreateCommand: AsyncCommand {
     init(_ arguments: ParsedArguments) { session = EngineSession(arguments) }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let written = try await session.run(io, commandPath: ["snapshot", "create"], snapshotsOnClose: false) { (engine) throws(CommandFailure) in
             try await CommandFailure.awaiting { () throws(EngineError) in try await engine.createSnapshot() }
         }

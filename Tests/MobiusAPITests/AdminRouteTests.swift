@@ -59,10 +59,10 @@ import Testing
         #expect(object["firstSeq"] as? Int == 1 && object["lastSeq"] as? Int == 2 && object["count"] as? Int == 2)
         let requestId = try #require(response.fields["x-request-id"])
         let (server, url) = try service.serve()
-        let stamped = try Curl.call([url + "/api/events?requestId=" + requestId])
+        let stamped = try await Curl.call([url + "/api/events?requestId=" + requestId])
         #expect(stamped.status == 200)
         #expect(stamped.body.split(separator: "\n").count == 1 && stamped.body.contains(#""message":"one""#))
-        #expect(try Curl.call([url + "/api/events?requestId=mine"]).body.contains("custom.note"))
+        #expect(try await Curl.call([url + "/api/events?requestId=mine"]).body.contains("custom.note"))
         await server.shutdown(gracePeriod: .seconds(1))
         await service.close()
     }

@@ -66,22 +66,23 @@ import Testing
             _ = try await service.engine.append(drafts: [EventDraft(type: type, requestId: "r\(index)", data: Array(#"{"n":\#(index)}"#.utf8))])
         }
         let (server, url) = try service.serve()
-        func lines(_ query: String) throws -> [String] {
-            let (body, status) = try Curl.call([url + "/api/events" + query])
+        func lines(_ query: String) async throws -> [String] {
+            let (body, status) = try await Curl.call([url + "/api/events" + query])
             #expect(status == 200, "\(query): \(body)")
             return body.split(separator: "\n").map(String.init)
         }
-        #expect(try lines("").count == 5)
-        #expect(try lines("?type=custom.even").count == 2)
-        #expect(try lines("?type=custom.even,custom.odd&limit=3").count == 3)
-        #expect(try lines("?fromSeq=2&toSeq=3").map { $0.contains(#""seq":2"#) || $0.contains(#""seq":3"#) } == [true, true])
-        #expect(try lines("?requestId=r4").count == 1)
-        #expect(try lines("?fromSeq=9").isEmpty)
-        #expect(try lines("?since=2000-01-01T00:00:00Z").count == 5 && lines("?until=2000-01-01T00:00:00Z").isEmpty)
+        #expect(try await lines("").count == 5)
+        #expect(try await lines("?type=custom.even").count == 2)
+        #expect(try await lines("?type=custom.even,custom.odd&limit=3").count == 3)
+        #expect(try await lines("?fromSeq=2&toSeq=3").map { $0.contains(#""seq":2"#) || $0.contains(#""seq":3"#) } == [true, true])
+        #expect(try await lines("?requestId=r4").count == 1)
+        #expect(try await lines("?fromSeq=9").isEmpty)
+        #expect(try await lines("?since=2000-01-01T00:00:00Z").count == 5)
+        #expect(try await lines("?until=2000-01-01T00:00:00Z").isEmpty)
         for bad in ["?since=yesterday", "?fromSeq=-1", "?limit=x", "?follow=2", "?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z"] {
-            #expect(try Curl.call([url + "/api/events" + bad]).status == 400, "\(bad)")
+            #expect(try await Curl.call([url + "/api/events" + bad]).status == 400, "\(bad)")
         }
-        let head = try #require(try Curl.run(["-D", "-", "-o", "/dev/null", url + "/api/events"]).lowercased() as String?)
+        let head = try #require(try await Curl.run(["-D", "-", "-o", "/dev/null", url + "/api/events"]).lowercased() as String?)
         #expect(head.contains("content-type: application/x-ndjson") && head.contains("transfer-encoding: chunked"))
         await server.shutdown(gracePeriod: .seconds(1))
         await service.close()
@@ -93,7 +94,7 @@ import Testing
         // A follower that stops after two events: one already there, one appended while it waits.
         _ = try await service.engine.append(drafts: [EventDraft(type: "custom.a", data: Array("{}".utf8))])
         // A loaded machine may take long to start curl; the limit, not a timeout, should end it.
-        let follower = Task { try Curl.call(["--max-time", "120", url + "/api/events?follow=1&type=custom.a&limit=2"]) }
+        let follower = Task { try await Curl.call(["--max-time", "120", url + "/api/events?follow=1&type=custom.a&limit=2"]) }
         try await Task.sleep(for: .milliseconds(300))
         _ = try await service.engine.append(drafts: [EventDraft(type: "custom.b", data: Array("{}".utf8))])
         _ = try await service.engine.append(drafts: [EventDraft(type: "custom.a", data: Array("{}".utf8))])
@@ -101,7 +102,7 @@ import Testing
         #expect(status == 200)
         #expect(body.split(separator: "\n").count == 2 && body.contains(#""seq":3"#), "\(body)")
         // A follower that hangs up: its stream (and connection) end within heartbeats.
-        _ = try Curl.run(["--max-time", "1", url + "/api/events?follow=1"])
+        _ = try await Curl.run(["--max-time", "1", url + "/api/events?follow=1"])
         #expect(await eventually(timeout: .seconds(10)) { server.openConnectionCount == 0 })
         await server.shutdown(gracePeriod: .seconds(1))
         await service.close()

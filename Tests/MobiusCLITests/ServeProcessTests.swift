@@ -5,37 +5,25 @@ import Testing
 /// `serve` as a real process, called with curl: it prints its address, answers every route,
 /// and on SIGTERM finishes, writes a snapshot, leaves a journal that verifies and exits 0.
 @Suite struct ServeProcessTests {
-    @Test func answersEveryRouteAndStopsCleanlyOnSIGTERM() throws {
-        try BuiltBinary.require()
+    @Test func answersEveryRouteAndStopsCleanlyOnSIGTERM() async throws {
+        // Off the cooperative pool: the test blocks on processes for seconds (see onOwnThread).
+        try await onOwnThread { try Self.answersEveryRoute() }
+    }
+
+    private static func answersEveryRoute() throws {
         let directory = try TemporaryDirectory("mobius-serve")
         defer { directory.remove() }
         try Data(GeneratedImage.pgm(seed: 1)).write(to: URL(fileURLWithPath: directory.appending("card.pgm")))
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: BuiltBinary.path)
-        server.arguments = ["serve", "--data", directory.path, "--port", "0", "--image-root", directory.path, "--durability", "batch", "--sample-interval", "1"]
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "MOBIUS_ADMIN_TOKEN")
-        server.environment = environment
-        let output = Pipe()
-        server.standardOutput = output
-        try server.run()
-        defer { if server.isRunning { server.terminate() } }
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            try #require(!chunk.isEmpty, "serve ended before printing its address")
-            line += chunk
-        }
-        let printed = String(decoding: line, as: UTF8.self)
+        let server = try ServeProcess(data: directory.path, arguments: ["--image-root", directory.path, "--durability", "batch", "--sample-interval", "1"])
+        let (printed, url) = (server.printed, server.url)
         #expect(printed.hasPrefix("listening on http://127.0.0.1:") && printed.contains("SIGTERM"))
-        let url = try #require(printed.split(separator: " ").dropFirst(2).first.map(String.init))
         let lock = try String(contentsOfFile: directory.appending("journal/LOCK"), encoding: .utf8)
         #expect(lock.contains("url \(url)\n"), "LOCK names the admin API for CLI writers: \(lock)")
         let token = try String(contentsOfFile: directory.appending("admin-token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let admin = ["-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json"]
 
         func expect(_ status: Int, _ arguments: [String], contains fragment: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws {
-            let answer = try Curl.call(arguments)
+            let answer = try Curl.callBlocking(arguments)
             #expect(answer.status == status, "\(arguments.last ?? ""): \(answer.body)", sourceLocation: sourceLocation)
             #expect(fragment.isEmpty || answer.body.contains(fragment), "\(arguments.last ?? ""): \(answer.body)", sourceLocation: sourceLocation)
         }
@@ -43,7 +31,7 @@ import Testing
         try expect(200, [url + "/health"], contains: #""status":"OK""#)
         try expect(200, [url + "/metrics/dhash"], contains: #""total_extractions":0"#)
         try expect(401, ["-X", "POST", url + "/api/admin/snapshot"], contains: "Bearer")
-        let added = try Curl.call(admin + ["-d", #"{"imagePath":"card.pgm","id":"card"}"#, url + "/api/admin/library"])
+        let added = try Curl.callBlocking(admin + ["-d", #"{"imagePath":"card.pgm","id":"card"}"#, url + "/api/admin/library"])
         #expect(added.status == 201 && added.body.contains(#""id":"card""#), "\(added.body)")
         let addedSeq = try #require(added.body.range(of: #""addedSeq":"#).map { String(added.body[$0.upperBound...].prefix { $0.isNumber }) })
         try expect(200, ["-H", "Content-Type: application/json", "-d", #"{"imagePath":"card.pgm"}"#, url + "/api/dhash/extract"], contains: #""imageId":"card""#)
@@ -54,7 +42,7 @@ import Testing
                    contains: #""status":404"#)
         try expect(200, [url + "/api/library"], contains: #""count":1"#)
         try expect(200, [url + "/api/library/card?seq=\(addedSeq)"], contains: #""id":"card""#)
-        let queue = try Curl.call([url + "/api/lcm"]).body
+        let queue = try Curl.callBlocking([url + "/api/lcm"]).body
         let item = try #require(queue.range(of: #""id":""#).map { String(queue[$0.upperBound...].prefix { $0 != "\"" }) })
         try expect(200, admin + ["-d", #"{"decision":"reject"}"#, url + "/api/lcm/\(item)/resolve"], contains: #""status":"resolved""#)
         try expect(200, [url + "/api/schema"], contains: #""seq""#)
@@ -71,14 +59,12 @@ import Testing
         try expect(200, [url + "/api/events?type=log.record"], contains: #""message":"listening on http://127.0.0.1:"#)
         var samples = ""
         for _ in 0..<100 where !samples.contains("process_rss_bytes") {
-            samples = try Curl.call([url + "/api/events?type=metric.sample"]).body
+            samples = try Curl.callBlocking([url + "/api/events?type=metric.sample"]).body
             if !samples.contains("process_rss_bytes") { usleep(100_000) }
         }
         #expect(samples.contains(#""process_rss_bytes":"#) && samples.contains(#""journal_head_seq":"#), "\(samples)")
 
-        kill(server.processIdentifier, SIGTERM)
-        server.waitUntilExit()
-        #expect(server.terminationStatus == 0)
+        #expect(server.stop() == 0)
         let snapshots = try FileManager.default.contentsOfDirectory(atPath: directory.appending("snapshots"))
         #expect(snapshots.filter { $0.hasSuffix(".snapshot") }.count >= 2, "the admin snapshot and the one on shutdown")
         let verify = try BuiltBinary.spawn(["verify", "--deep", "--data", directory.path], streams: ["/dev/null", "/dev/null", "/dev/null"])
