@@ -3,6 +3,11 @@
 /// Hashes sit in one contiguous `[UInt64]` and every query scans all of them with a popcount of
 /// the XOR: exact answers, no tuning, and about a millisecond per million entries on one core.
 /// Ties are broken by insertion order (earlier first), so results are deterministic.
+///
+/// Removal by position is O(1): `remove(atPosition:)` leaves a tombstone that searches skip, and
+/// `compact()` drops the tombstones in one pass when the owner decides (a library that removed
+/// an image by filtering both arrays paid O(n) per removal, which made a replay with removals
+/// quadratic: `bench replay`).
 public struct HammingIndex<ID>: Sendable where ID: Sendable {
     /// One search result.
     public struct Match {
@@ -16,39 +21,88 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
 
     private var hashes: [UInt64] = []
     private var ids: [ID] = []
+    /// Per position, whether the entry was removed; empty until the first removal, so an index
+    /// that never removes pays nothing for it.
+    private var isRemoved: [Bool] = []
+    /// Positions removed and not yet compacted away.
+    public private(set) var removedCount = 0
 
     /// An empty index.
     public init() {}
 
-    /// Number of entries.
-    public var count: Int { hashes.count }
+    /// Number of entries (removed ones not counted).
+    public var count: Int { hashes.count - removedCount }
 
-    /// Adds `hash` under `id` (ids need not be unique).
-    public mutating func insert(_ hash: UInt64, id: ID) {
+    /// Positions in use, removed ones included: the position the next `insert` gets.
+    public var positionCount: Int { hashes.count }
+
+    /// Adds `hash` under `id` (ids need not be unique) and returns its position: its place in
+    /// insertion order, stable until `compact()` or `removeAll(where:)`.
+    @discardableResult
+    public mutating func insert(_ hash: UInt64, id: ID) -> Int {
         hashes.append(hash)
         ids.append(id)
+        if !isRemoved.isEmpty { isRemoved.append(false) }
+        return hashes.count - 1
     }
 
-    /// Removes every entry whose id satisfies `predicate`, keeping the others in order.
-    public mutating func removeAll(where predicate: (ID) throws -> Bool) rethrows {
-        var keptHashes: [UInt64] = []
-        var keptIDs: [ID] = []
-        for index in hashes.indices where try !predicate(ids[index]) {
-            keptHashes.append(hashes[index])
-            keptIDs.append(ids[index])
+    /// Whether the entry at `position` was removed.
+    public func isRemoved(atPosition position: Int) -> Bool {
+        precondition(position >= 0 && position < hashes.count, "position \(position) is outside the index (\(hashes.count) positions)")
+        return !isRemoved.isEmpty && isRemoved[position]
+    }
+
+    /// The id stored at `position` (removed or not).
+    public func id(atPosition position: Int) -> ID { ids[position] }
+
+    /// Removes the entry at `position` in O(1), leaving a tombstone that every search skips
+    /// until `compact()`. Removing a removed entry does nothing.
+    public mutating func remove(atPosition position: Int) {
+        precondition(position >= 0 && position < hashes.count, "position \(position) is outside the index (\(hashes.count) positions)")
+        if isRemoved.isEmpty { isRemoved = [Bool](repeating: false, count: hashes.count) }
+        guard !isRemoved[position] else { return }
+        isRemoved[position] = true
+        removedCount += 1
+    }
+
+    /// Drops removed entries, keeping the others in order; positions are renumbered 0, 1, …
+    /// in that order.
+    public mutating func compact() {
+        guard removedCount > 0 else { return }
+        var kept = 0
+        for position in hashes.indices where !isRemoved[position] {
+            if kept != position {
+                hashes[kept] = hashes[position]
+                ids.swapAt(kept, position)
+            }
+            kept += 1
         }
-        hashes = keptHashes
-        ids = keptIDs
+        hashes.removeLast(hashes.count - kept)
+        ids.removeLast(ids.count - kept)
+        isRemoved = []
+        removedCount = 0
+    }
+
+    /// Removes every entry whose id satisfies `predicate`, keeping the others in order (and
+    /// compacting: positions are renumbered).
+    public mutating func removeAll(where predicate: (ID) throws -> Bool) rethrows {
+        for position in hashes.indices where !isRemoved(atPosition: position) {
+            if try predicate(ids[position]) { remove(atPosition: position) }
+        }
+        compact()
     }
 
     /// The closest entry to `query`, nil when the index is empty.
     public func nearest(to query: UInt64) -> Match? {
         var bestIndex = -1
         var bestDistance = Int.max
+        let removed = isRemoved
         hashes.withUnsafeBufferPointer { hashes in
             for index in 0..<hashes.count {
                 let distance = (hashes[index] ^ query).nonzeroBitCount
-                if distance < bestDistance {
+                // Improvements are rare (about ln n of them), so the tombstone check sits here,
+                // off the scan's fast path.
+                if distance < bestDistance && (removed.isEmpty || !removed[index]) {
                     bestDistance = distance
                     bestIndex = index
                     if distance == 0 { break }
@@ -66,6 +120,9 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
         hashes.withUnsafeBufferPointer { hashes in
             for hash in hashes { histogram[(hash ^ query).nonzeroBitCount] += 1 }
         }
+        if removedCount > 0 {
+            for index in hashes.indices where isRemoved[index] { histogram[(hashes[index] ^ query).nonzeroBitCount] -= 1 }
+        }
         var cutoff = 0
         var closer = 0
         while cutoff < 64 && closer + histogram[cutoff] < wanted {
@@ -75,7 +132,7 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
         // Second pass: everything below the cut-off, and the earliest entries at it.
         var atCutoff = wanted - closer
         var found: [Match] = []
-        for index in hashes.indices {
+        for index in hashes.indices where !isRemoved(atPosition: index) {
             let distance = (hashes[index] ^ query).nonzeroBitCount
             if distance < cutoff || (distance == cutoff && atCutoff > 0) {
                 if distance == cutoff { atCutoff -= 1 }
@@ -88,7 +145,7 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
     /// Every entry within `maxDistance` bits of `query`, closest first.
     public func matches(within maxDistance: Int, of query: UInt64) -> [Match] {
         var found: [Match] = []
-        for index in hashes.indices {
+        for index in hashes.indices where !isRemoved(atPosition: index) {
             let distance = (hashes[index] ^ query).nonzeroBitCount
             if distance <= maxDistance { found.append(match(at: index, distance: distance)) }
         }

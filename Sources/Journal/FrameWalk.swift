@@ -57,13 +57,28 @@ final class FrameWalk {
     /// or the frame's payload is invalid — that damage goes into the summary and none of the
     /// frame's events is delivered. Rethrows what `deliver` throws.
     func forEachAcceptedEvent(in scanned: ScannedFrame, of segment: SegmentReader, _ deliver: (JournalEvent) throws -> Bool) throws -> Bool {
+        try forEachAcceptedRecord(in: scanned, of: segment) { seq, timestamp, record in
+            try deliver(payloads.event(seq: seq, timestamp: timestamp, record: record))
+        }
+    }
+
+    /// `forEachAcceptedEvent(in:of:_:)` with the events borrowed: their data points into the
+    /// inflate buffer, valid until the walk moves to the next frame.
+    func forEachAcceptedBorrowedEvent(in scanned: ScannedFrame, of segment: SegmentReader, _ deliver: (BorrowedJournalEvent) throws -> Bool) throws -> Bool {
+        try forEachAcceptedRecord(in: scanned, of: segment) { seq, timestamp, record in
+            try deliver(payloads.borrowedEvent(seq: seq, timestamp: timestamp, record: record))
+        }
+    }
+
+    private func forEachAcceptedRecord(in scanned: ScannedFrame, of segment: SegmentReader,
+                                       _ deliver: (UInt64, UInt64, RecordView) throws -> Bool) throws -> Bool {
         var goesOn = true
         var failure: (any Error)? = nil
         let decoded = Result { () throws(JournalError) in
             try payloads.forEachRecord(in: scanned, dictionaryId: segment.header.dictionaryId) { seq, timestamp, record in
                 guard goesOn, failure == nil, filter.accepts(seq: seq, timestamp: timestamp, record: record, payloads: payloads) else { return }
                 summary.deliveredCount += 1
-                do { goesOn = try deliver(payloads.event(seq: seq, timestamp: timestamp, record: record)) } catch { failure = error }
+                do { goesOn = try deliver(seq, timestamp, record) } catch { failure = error }
             }
         }
         if case .failure(let error) = decoded {

@@ -54,4 +54,20 @@ public final class JournalReader {
             return try body(ReadFrame(scanned, segment: segment.name, events: events))
         }
     }
+
+    /// `readFrames(_:_:)` without copying any event: `body` gets each frame (its `events`
+    /// empty) with its accepted events borrowed — their data points into the reader's inflate
+    /// buffer and the buffer is valid only during that call. The replay path: no allocation per
+    /// event for the data (a million events' copies and frees were a tenth of a replay).
+    public func readFrames(_ filter: EventFilter = EventFilter(),
+                           borrowingEvents body: (ReadFrame, UnsafeBufferPointer<BorrowedJournalEvent>) throws -> Bool) throws -> ReadSummary {
+        let walk = try FrameWalk(directory: directory, io: io, filter: filter)
+        var events: [BorrowedJournalEvent] = []
+        return try walk.run { scanned, segment in
+            events.removeAll(keepingCapacity: true)
+            guard try walk.forEachAcceptedBorrowedEvent(in: scanned, of: segment, { events.append($0); return true }) else { return false }
+            let frame = ReadFrame(scanned, segment: segment.name, events: [])
+            return try events.withUnsafeBufferPointer { try body(frame, $0) }
+        }
+    }
 }

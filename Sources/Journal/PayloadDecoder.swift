@@ -1,3 +1,5 @@
+import Glibc
+
 /// Inflates frame payloads and walks their records, reusing one buffer (constant memory).
 package final class PayloadDecoder {
     private let decompressor = Decompressor()
@@ -74,13 +76,25 @@ package final class PayloadDecoder {
 
     /// The type name of `record`, shared between events (type names repeat; allocating a
     /// String per event would dominate replay).
-    package func typeName(of record: RecordView) -> String {
-        for entry in typeNames where entry.bytes.count == record.type.count {
-            if entry.bytes.withUnsafeBytes({ $0.elementsEqual(record.type) }) { return entry.name }
+    package func typeName(of record: RecordView) -> String { typeNameAndOrdinal(of: record).name }
+
+    /// The type name of `record` and its ordinal: its place in this decoder's table of the
+    /// type names met so far (nil past the table's 256 entries).
+    package func typeNameAndOrdinal(of record: RecordView) -> (name: String, ordinal: Int?) {
+        for (ordinal, entry) in typeNames.enumerated() where entry.bytes.count == record.type.count {
+            if entry.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, record.type.baseAddress!, record.type.count) == 0 }) { return (entry.name, ordinal) }
         }
         let name = String(decoding: record.type, as: UTF8.self)
-        if typeNames.count < 256 { typeNames.append((Array(record.type), name)) }
-        return name
+        guard typeNames.count < 256 else { return (name, nil) }
+        typeNames.append((Array(record.type), name))
+        return (name, typeNames.count - 1)
+    }
+
+    /// `record` as a borrowed event: no copy of its data.
+    package func borrowedEvent(seq: UInt64, timestamp: UInt64, record: RecordView) -> BorrowedJournalEvent {
+        let (name, ordinal) = typeNameAndOrdinal(of: record)
+        return BorrowedJournalEvent(seq: seq, timestamp: timestamp, type: name, typeOrdinal: ordinal, version: record.version,
+                                    requestIdBytes: record.requestId, data: record.data)
     }
 
     /// Materialises `record` as a `JournalEvent`.

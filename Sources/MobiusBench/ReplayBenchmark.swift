@@ -14,8 +14,12 @@ package enum ReplayBenchmark {
         package var libraryImages: Int
         /// Journal replay alone (read, CRC, chain, inflate, record checks), events/s.
         package var journalEventsPerSecond: Double
-        /// Journal replay decoding every event into a `RecordedEvent`, events/s: the reference.
+        /// Journal replay decoding every event into a `RecordedEvent` straight from the reader's
+        /// buffer (as the replays do), events/s: the reference.
         package var decodedEventsPerSecond: Double
+        /// The same through `JournalReader.read`, which copies each event into a `JournalEvent`
+        /// first, events/s (for comparison).
+        package var copiedDecodedEventsPerSecond: Double
         /// `StateBuilder` from scratch, one thread, events/s.
         package var foldedEventsPerSecond: Double
         /// The same with decoding on a second thread, events/s.
@@ -42,6 +46,7 @@ package enum ReplayBenchmark {
             return [
                 "replay benchmark: \(events) events (\(libraryImages) library images), fastest of the rounds; load \(load.before) → \(load.after)",
                 row("journal replay alone (read, CRC, chain, inflate)", journalEventsPerSecond),
+                row("journal replay + decode via JournalEvent copies", copiedDecodedEventsPerSecond),
                 row("journal replay + decode into typed events", decodedEventsPerSecond, "  (the reference)"),
                 row("full replay, every projection folded, 1 thread", foldedEventsPerSecond, String(format: "  %.2f× (target ≥ 0.6)", foldedRatio)),
                 row("full replay, decode pipelined with folding", pipelinedEventsPerSecond, String(format: "  %.2f× (target ≥ 1.0)", pipelinedRatio)),
@@ -59,20 +64,31 @@ package enum ReplayBenchmark {
         try scratch.append(events, of: &stream, libraryShare: 0.05)
         let before = Measure.loadAverage()
         let reader = JournalReader(directory: scratch.journalDirectory)
-        var best = [Double](repeating: .infinity, count: 4)
+        var best = [Double](repeating: .infinity, count: 5)
         var hashes: [SHA256Digest] = [], counts: [Int] = [], known = 0
         for round in 0..<max(rounds, 1) {
             best[0] = min(best[0], try Measure.time { _ = try reader.read { _ in true } }.1)
             let (decoded, decodeTime) = try Measure.time {
                 var count = 0
-                _ = try reader.read { event in
-                    if let recorded = try? RecordedEvent(event) { if case .unknown = recorded.event {} else { count += 1 } }
+                var kinds = EventKindCache()
+                _ = try reader.readFrames { _, events in
+                    for event in events {
+                        if let recorded = try? RecordedEvent(event, kinds: &kinds) { if case .unknown = recorded.event {} else { count += 1 } }
+                    }
                     return true
                 }
                 return count
             }
             best[1] = min(best[1], decodeTime)
             known = decoded
+            best[4] = min(best[4], try Measure.time {
+                var count = 0
+                _ = try reader.read { event in
+                    if let recorded = try? RecordedEvent(event) { if case .unknown = recorded.event {} else { count += 1 } }
+                    return true
+                }
+                return count
+            }.1)
             for (slot, pipelined) in [(2, false), (3, true)] {
                 let (rebuilt, time) = try Measure.time { try scratch.builderFromScratch(pipelined: pipelined).state() }
                 best[slot] = min(best[slot], time)
@@ -84,6 +100,7 @@ package enum ReplayBenchmark {
         }
         let rates = best.map { Double(events) / max($0, 1e-9) }
         return Report(events: events, libraryImages: stream.librarySeqs.count, journalEventsPerSecond: rates[0], decodedEventsPerSecond: rates[1],
+                      copiedDecodedEventsPerSecond: rates[4],
                       foldedEventsPerSecond: rates[2], pipelinedEventsPerSecond: rates[3], foldedCounts: counts, stateHashes: hashes,
                       decodedKnownCount: known, load: (before, Measure.loadAverage()))
     }

@@ -3,64 +3,124 @@ import Integrity
 import Journal
 import Synchronization
 
-/// One journal frame with its events decoded as folds see them: what the reading side of a
-/// replay hands the folding side.
-struct DecodedFrame: Sendable {
-    /// The frame's events (those the read's filter accepts), each with why its data did not
-    /// decode, when it did not (it is then folded as unknown).
-    var events: [(RecordedEvent, EventDecodingError?)]
-    /// The frame's last seq.
-    var lastSeq: UInt64
-    /// The journal's chain value after the frame.
-    var chainAfter: SHA256Digest
+/// Frames of the journal as the reading side of a pipelined replay hands them to the folding
+/// side: read, checked, inflated, their events' bytes copied into one buffer — not decoded.
+///
+/// Decoding the events' JSON is about half of the journal's replay with decoding, and the
+/// folds a sixth (callgrind, bench replay), so a reader that decoded too left the folding
+/// thread idle most of the time and the pipeline no faster than one thread. Handing over bytes
+/// splits the work about evenly: the reader reads, checks the CRC and chain and inflates; the
+/// folder decodes and folds.
+struct RecordChunk: Sendable {
+    /// One event: its envelope, with where its data (and request id) sit in `bytes`.
+    struct Event: Sendable {
+        var seq: UInt64
+        var timestamp: UInt64
+        var type: String
+        var typeOrdinal: Int?
+        var version: UInt64
+        var data: Range<Int>
+        var requestId: Range<Int>?
+    }
 
-    /// Decodes the events of `frame`.
-    init(_ frame: ReadFrame) {
-        events = frame.events.map(RecordedEvent.folding)
-        lastSeq = frame.lastSeq
-        chainAfter = frame.chainAfter
+    /// Where a frame ends: after event `eventEnd`, at seq `lastSeq` with chain `chainAfter`.
+    struct FrameEnd: Sendable {
+        var eventEnd: Int
+        var lastSeq: UInt64
+        var chainAfter: SHA256Digest
+    }
+
+    /// The events of the chunk's frames, in order.
+    var events: [Event] = []
+    /// Their data and request ids, back to back.
+    var bytes: [UInt8] = []
+    /// The frames, in order.
+    var frames: [FrameEnd] = []
+
+    /// A chunk with room for about `events` events.
+    init(reservingEvents count: Int) {
+        events.reserveCapacity(count)
+        bytes.reserveCapacity(count * 256)
+    }
+
+    /// Adds the borrowed `events` of `frame` (copying their bytes).
+    mutating func append(_ frame: ReadFrame, events borrowed: UnsafeBufferPointer<BorrowedJournalEvent>) {
+        for event in borrowed {
+            let dataStart = bytes.count
+            bytes.append(contentsOf: event.data)
+            var requestId: Range<Int>? = nil
+            if let requestBytes = event.requestIdBytes {
+                let start = bytes.count
+                bytes.append(contentsOf: requestBytes)
+                requestId = start..<bytes.count
+            }
+            events.append(Event(seq: event.seq, timestamp: event.timestamp, type: event.type, typeOrdinal: event.typeOrdinal,
+                                version: event.version, data: dataStart..<(dataStart + event.data.count), requestId: requestId))
+        }
+        frames.append(FrameEnd(eventEnd: events.count, lastSeq: frame.lastSeq, chainAfter: frame.chainAfter))
+    }
+
+    /// Calls `body` with each event, borrowed from `bytes`, and `frameEnded` after each frame's.
+    func forEach(_ body: (BorrowedJournalEvent) throws(EngineError) -> Void, frameEnded: (FrameEnd) -> Void) throws(EngineError) {
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(EngineError) in
+            var index = 0
+            for frame in frames {
+                while index < frame.eventEnd {
+                    let event = events[index]
+                    try body(BorrowedJournalEvent(
+                        seq: event.seq, timestamp: event.timestamp, type: event.type, typeOrdinal: event.typeOrdinal, version: event.version,
+                        requestIdBytes: event.requestId.map { UnsafeRawBufferPointer(rebasing: raw[$0]) },
+                        data: UnsafeRawBufferPointer(rebasing: raw[event.data])))
+                    index += 1
+                }
+                frameEnded(frame)
+            }
+        } }
+        try result.get()
     }
 }
 
 extension StateBuilder {
-    /// Frames decoded per hand-over: large enough that the queue's locking costs little per
-    /// event even when every commit is a one-event frame.
+    /// Events per hand-over: large enough that the queue's locking costs little per event even
+    /// when every commit is a one-event frame.
     static let pipelineChunkEvents = 512
-    /// Chunks decoded ahead of the fold at most (memory: about this many × 512 events).
+    /// Chunks read ahead of the fold at most (memory: about this many × 512 events' bytes).
     static let pipelineDepth = 8
 
-    /// The replay of `replay(_:through:)` on two threads: a reader thread reads, checks,
-    /// inflates and decodes frames into `DecodedFrame`s and hands them over through a bounded
-    /// queue; this thread folds them in order with the same `fold(_:into:)` as the sequential
-    /// replay, so the state is the same. A rollback's target state is rebuilt on this thread.
-    ///
-    /// Decoding is about half of a replay's cost (bench replay), so on two cores the fold runs
-    /// about as fast as the journal can be read and decoded.
+    /// The replay of `replay(_:through:)` on two threads: a reader thread reads, checks and
+    /// inflates frames and hands their events' bytes over in `RecordChunk`s through a bounded
+    /// queue; this thread decodes and folds them in order with the same `fold(_:problem:into:)`
+    /// as the sequential replay, so the state is the same. A rollback's target state is
+    /// rebuilt on this thread.
     func replayPipelined(_ rebuilt: inout RebuiltState, _ filter: EventFilter) throws -> ReadSummary {
         let queue = FrameQueue(depth: Self.pipelineDepth)
         let directory = journalDirectory, kernel = kernel
         DispatchQueue.global().async {
-            var chunk: [DecodedFrame] = []
-            var chunkEvents = 0
+            var chunk = RecordChunk(reservingEvents: Self.pipelineChunkEvents)
             do {
-                let summary = try JournalReader(directory: directory, kernel: kernel).readFrames(filter) { frame in
-                    chunk.append(DecodedFrame(frame))
-                    chunkEvents += frame.events.count
-                    guard chunkEvents >= Self.pipelineChunkEvents else { return true }
-                    defer { chunk = []; chunkEvents = 0 }
-                    return queue.push(.frames(chunk))
+                let summary = try JournalReader(directory: directory, kernel: kernel).readFrames(filter) { frame, events in
+                    chunk.append(frame, events: events)
+                    guard chunk.events.count >= Self.pipelineChunkEvents else { return true }
+                    defer { chunk = RecordChunk(reservingEvents: Self.pipelineChunkEvents) }
+                    return queue.push(.records(chunk))
                 }
-                if !chunk.isEmpty, !queue.push(.frames(chunk)) { return }
+                if !chunk.frames.isEmpty, !queue.push(.records(chunk)) { return }
                 _ = queue.push(.end(.success(summary)))
             } catch {
                 _ = queue.push(.end(.failure(error)))
             }
         }
+        var kinds = EventKindCache()
         do {
             while true {
                 switch queue.pop() {
-                case .frames(let frames):
-                    for frame in frames { try fold(frame, into: &rebuilt) }
+                case .records(let chunk):
+                    try chunk.forEach { (event) throws(EngineError) in
+                        let (recorded, problem) = RecordedEvent.folding(event, kinds: &kinds)
+                        try fold(recorded, problem: problem, into: &rebuilt)
+                    } frameEnded: { frame in
+                        rebuilt.frameEndChain = frame.lastSeq == rebuilt.projections.seq ? frame.chainAfter : nil
+                    }
                 case .end(let result):
                     return try result.get()
                 }
@@ -77,7 +137,7 @@ extension StateBuilder {
 final class FrameQueue: Sendable {
     /// What the reader hands over.
     enum Item: Sendable {
-        case frames([DecodedFrame])
+        case records(RecordChunk)
         /// The read ended: how far it got, or why it stopped.
         case end(Result<ReadSummary, any Error>)
     }

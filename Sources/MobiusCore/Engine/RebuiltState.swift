@@ -51,4 +51,15 @@ extension RecordedEvent {
                                   event: .unknown(type: event.type, version: event.version)), error)
         }
     }
+
+    /// `event` as folds see it (as `folding(_:)`), decoded straight from the reader's buffer,
+    /// its type's kind looked up in `kinds`.
+    static func folding(_ event: BorrowedJournalEvent, kinds: inout EventKindCache) -> (RecordedEvent, EventDecodingError?) {
+        do {
+            return (try RecordedEvent(event, kinds: &kinds), nil)
+        } catch {
+            return (RecordedEvent(seq: event.seq, timestamp: event.timestamp, requestId: event.requestId,
+                                  event: .unknown(type: event.type, version: event.version)), error)
+        }
+    }
 }

@@ -145,8 +145,13 @@ public struct StateBuilder: Sendable {
             if pipelinesDecoding {
                 summary = try replayPipelined(&rebuilt, filter)
             } else {
-                summary = try JournalReader(directory: journalDirectory, kernel: kernel).readFrames(filter) { frame in
-                    try fold(DecodedFrame(frame), into: &rebuilt)
+                var kinds = EventKindCache()
+                summary = try JournalReader(directory: journalDirectory, kernel: kernel).readFrames(filter) { frame, events in
+                    for event in events {
+                        let (recorded, problem) = RecordedEvent.folding(event, kinds: &kinds)
+                        try fold(recorded, problem: problem, into: &rebuilt)
+                    }
+                    rebuilt.frameEndChain = frame.lastSeq == rebuilt.projections.seq ? frame.chainAfter : nil
                     return true
                 }
             }
@@ -162,18 +167,15 @@ public struct StateBuilder: Sendable {
         }
     }
 
-    /// Folds one decoded frame's events into `rebuilt`, noting the chain when the state ends
-    /// where the frame does.
-    func fold(_ frame: DecodedFrame, into rebuilt: inout RebuiltState) throws(EngineError) {
-        for (recorded, problem) in frame.events {
-            if let problem {
-                rebuilt.undecodableEventCount += 1
-                if rebuilt.firstUndecodable == nil { rebuilt.firstUndecodable = (recorded.seq, problem) }
-            }
-            try rebuilt.projections.apply(recorded) { (seq) throws(EngineError) in try domainState(atSeq: seq) }
-            rebuilt.replayedEventCount += 1
+    /// Folds one event into `rebuilt`, counting it as undecodable when `problem` says why.
+    @inline(__always)
+    func fold(_ recorded: RecordedEvent, problem: EventDecodingError?, into rebuilt: inout RebuiltState) throws(EngineError) {
+        if let problem {
+            rebuilt.undecodableEventCount += 1
+            if rebuilt.firstUndecodable == nil { rebuilt.firstUndecodable = (recorded.seq, problem) }
         }
-        rebuilt.frameEndChain = frame.lastSeq == rebuilt.projections.seq ? frame.chainAfter : nil
+        try rebuilt.projections.apply(recorded) { (seq) throws(EngineError) in try domainState(atSeq: seq) }
+        rebuilt.replayedEventCount += 1
     }
 
     private static func describe(_ versions: [String: Int]) -> String {

@@ -36,34 +36,7 @@ public enum DomainEvent: Sendable, Equatable {
     /// Decodes the journal's `data` of an event of `type` written at `version`, upcasting older
     /// versions. Throws `EventDecodingError` for malformed data of a known type and version.
     public init(type: String, version: UInt64, data: UnsafeRawBufferPointer) throws(EventDecodingError) {
-        func decode<P: EventPayload>(_ payload: P.Type, _ wrap: (P) -> DomainEvent) throws(EventDecodingError) -> DomainEvent {
-            guard (P.oldestVersion...P.version).contains(version) else { return .unknown(type: type, version: version) }
-            var reader = JSONReader(data)
-            let value = try P(from: &reader, version: version)
-            do { try reader.finish() } catch { throw EventDecodingError(type: type, version: version, "\(error)") }
-            return wrap(value)
-        }
-        switch type {
-        case ExtractionCompleted.type: self = try decode(ExtractionCompleted.self, DomainEvent.extractionCompleted)
-        case ExtractionFailed.type: self = try decode(ExtractionFailed.self, DomainEvent.extractionFailed)
-        case LibraryImageAdded.type: self = try decode(LibraryImageAdded.self, DomainEvent.libraryImageAdded)
-        case LibraryImageRemoved.type: self = try decode(LibraryImageRemoved.self, DomainEvent.libraryImageRemoved)
-        case ReviewItemEnqueued.type: self = try decode(ReviewItemEnqueued.self, DomainEvent.reviewItemEnqueued)
-        case ReviewItemResolved.type: self = try decode(ReviewItemResolved.self, DomainEvent.reviewItemResolved)
-        case LogRecorded.type: self = try decode(LogRecorded.self, DomainEvent.logRecorded)
-        case MetricSampled.type: self = try decode(MetricSampled.self, DomainEvent.metricSampled)
-        case MetricsReset.type: self = try decode(MetricsReset.self, DomainEvent.metricsReset)
-        case HealthChecked.type: self = try decode(HealthChecked.self, DomainEvent.healthChecked)
-        case MigrationApplied.type: self = try decode(MigrationApplied.self, DomainEvent.migrationApplied)
-        case MigrationReverted.type: self = try decode(MigrationReverted.self, DomainEvent.migrationReverted)
-        case DeploymentStarted.type: self = try decode(DeploymentStarted.self, DomainEvent.deploymentStarted)
-        case DeploymentCompleted.type: self = try decode(DeploymentCompleted.self, DomainEvent.deploymentCompleted)
-        case DeploymentFailed.type: self = try decode(DeploymentFailed.self, DomainEvent.deploymentFailed)
-        case SnapshotCreated.type: self = try decode(SnapshotCreated.self, DomainEvent.snapshotCreated)
-        case RollbackPerformed.type: self = try decode(RollbackPerformed.self, DomainEvent.rollbackPerformed)
-        case JournalRecovered.type: self = try decode(JournalRecovered.self, DomainEvent.journalRecovered)
-        default: self = .unknown(type: type, version: version)
-        }
+        try self.init(kind: Kind(type: type), type: type, version: version, data: data)
     }
 
     /// Decodes `data` given as bytes.

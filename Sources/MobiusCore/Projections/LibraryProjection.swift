@@ -31,24 +31,50 @@ public struct LibraryImage: Sendable, Equatable {
 /// The image library and its Hamming index (DESIGN.md "Library"): images in the order they
 /// were added, looked up by id, matched by nearest dHash with ties going to the image added
 /// first.
+///
+/// Removal is O(1) amortised: an image's place in the order (and in the index, which shares
+/// the positions) becomes a tombstone, found by binary search on the seqs the images were
+/// added at (the order is by that seq), and the tombstones are compacted away once they are as
+/// many as a quarter of the live images. Tombstones are never encoded and never compared, so a
+/// library loaded from a snapshot equals and encodes exactly like the one replayed.
 public struct LibraryProjection: Sendable {
     public static let name = "library"
     public static let version = 1
+    /// Tombstones tolerated before a compaction, at least (below it, a compaction would cost
+    /// more than the searches skipping them).
+    static let compactionFloor = 256
 
     /// Images by id.
     public internal(set) var images: [String: LibraryImage] = [:]
-    /// Ids in the order they were added.
-    public internal(set) var order: [String] = []
-    /// The search index over `images` (not encoded: rebuilt from them).
+    /// Ids by position: in the order added, removed ones still holding their place until the
+    /// next compaction (their `slotSeqs` entry is 0).
+    private var slots: [String] = []
+    /// The `addedSeq` of the image at each position, increasing; 0 for a removed one.
+    private var slotSeqs: [UInt64] = []
+    /// Removed positions not yet compacted away.
+    private var removedSlots = 0
+    /// The search index over `images`, with the same positions as `slots` (not encoded:
+    /// rebuilt from the images).
     var index = HammingIndex<String>()
     /// The first image of each file SHA-256 (not encoded: rebuilt from `images`).
     var idsBySha256: [String: String] = [:]
+    /// For a SHA-256 several images share: the ids after the first, in the order added. Empty
+    /// for most libraries; it makes removing the first of them O(1).
+    var laterIdsBySha256: [String: [String]] = [:]
 
     /// An empty library.
     public init() {}
 
     /// Number of images.
     public var count: Int { images.count }
+
+    /// Ids in the order they were added.
+    public var order: [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(images.count)
+        for position in slots.indices where slotSeqs[position] != 0 { ids.append(slots[position]) }
+        return ids
+    }
 
     /// The id an image added by the event at `seq` gets when it names none.
     public static func defaultId(seq: UInt64) -> String { "img-\(seq)" }
@@ -65,11 +91,8 @@ public struct LibraryProjection: Sendable {
                                 byteSize: added.byteSize, format: added.format, addedSeq: event.seq, addedAt: event.timestamp))
         case .libraryImageRemoved(let removed):
             guard let image = images.removeValue(forKey: removed.imageId) else { return }
-            order.removeAll { $0 == removed.imageId }
-            index.removeAll { $0 == removed.imageId }
-            if idsBySha256[image.sha256] == image.id {
-                idsBySha256[image.sha256] = order.first { images[$0]?.sha256 == image.sha256 }
-            }
+            removeSlot(of: image)
+            forgetSha256(of: image)
         default:
             break
         }
@@ -77,9 +100,76 @@ public struct LibraryProjection: Sendable {
 
     mutating func insert(_ image: LibraryImage) {
         images[image.id] = image
-        order.append(image.id)
+        slots.append(image.id)
+        slotSeqs.append(image.addedSeq)
         index.insert(image.hash, id: image.id)
-        if idsBySha256[image.sha256] == nil { idsBySha256[image.sha256] = image.id }
+        if idsBySha256[image.sha256] == nil {
+            idsBySha256[image.sha256] = image.id
+        } else {
+            laterIdsBySha256[image.sha256, default: []].append(image.id)
+        }
+    }
+
+    /// Tombstones `image`'s position, and compacts when the tombstones have grown to a quarter
+    /// of the library (so each removal pays O(1) of the compaction's cost on average).
+    private mutating func removeSlot(of image: LibraryImage) {
+        guard let position = position(of: image) else { preconditionFailure("library image \(image.id) has no position") }
+        slotSeqs[position] = 0
+        index.remove(atPosition: position)
+        removedSlots += 1
+        if removedSlots >= Self.compactionFloor && removedSlots * 4 >= images.count { compact() }
+    }
+
+    /// Where `image` sits: binary search on the added seqs (increasing: images are added in
+    /// seq order, and snapshots keep that order), with a scan as the fallback for a library
+    /// whose order is not by seq.
+    private func position(of image: LibraryImage) -> Int? {
+        var low = 0, high = slotSeqs.count
+        while low < high {
+            let middle = (low + high) / 2
+            // A tombstone's 0 breaks the order: step to the nearest live slot to compare.
+            var probe = middle
+            while probe < high && slotSeqs[probe] == 0 { probe += 1 }
+            if probe == high { high = middle; continue }
+            if slotSeqs[probe] == image.addedSeq { return slots[probe] == image.id ? probe : scanForPosition(of: image) }
+            if slotSeqs[probe] < image.addedSeq { low = probe + 1 } else { high = middle }
+        }
+        return scanForPosition(of: image)
+    }
+
+    private func scanForPosition(of image: LibraryImage) -> Int? {
+        slots.indices.first { slotSeqs[$0] == image.addedSeq && slots[$0] == image.id }
+    }
+
+    /// Drops the tombstones from the order and the index (the same positions go).
+    private mutating func compact() {
+        var kept = 0
+        for position in slots.indices where slotSeqs[position] != 0 {
+            if kept != position {
+                slots.swapAt(kept, position)
+                slotSeqs[kept] = slotSeqs[position]
+            }
+            kept += 1
+        }
+        slots.removeLast(slots.count - kept)
+        slotSeqs.removeLast(slotSeqs.count - kept)
+        index.compact()
+        removedSlots = 0
+    }
+
+    /// Keeps `idsBySha256` naming the first image still in the library for `image`'s SHA-256.
+    private mutating func forgetSha256(of image: LibraryImage) {
+        if idsBySha256[image.sha256] == image.id {
+            if var later = laterIdsBySha256.removeValue(forKey: image.sha256), !later.isEmpty {
+                idsBySha256[image.sha256] = later.removeFirst()
+                if !later.isEmpty { laterIdsBySha256[image.sha256] = later }
+            } else {
+                idsBySha256[image.sha256] = nil
+            }
+        } else if var later = laterIdsBySha256.removeValue(forKey: image.sha256) {
+            later.removeAll { $0 == image.id }
+            if !later.isEmpty { laterIdsBySha256[image.sha256] = later }
+        }
     }
 
     /// The image whose file has SHA-256 `sha256` (hex), the first added if several do.
@@ -96,13 +186,25 @@ public struct LibraryProjection: Sendable {
         index.nearest(to: hash, count: count).map { MatchSummary(imageId: $0.id, distance: $0.distance, confidence: 1 - Double($0.distance) / 64) }
     }
 
+    /// Calls `body` with each image in the order added.
+    public func forEachImageInOrder(_ body: (LibraryImage) throws -> Void) rethrows {
+        for position in slots.indices where slotSeqs[position] != 0 { try body(images[slots[position]]!) }
+    }
+
     /// Images in the order they were added.
-    public var imagesInOrder: [LibraryImage] { order.compactMap { images[$0] } }
+    public var imagesInOrder: [LibraryImage] {
+        var result: [LibraryImage] = []
+        result.reserveCapacity(images.count)
+        forEachImageInOrder { result.append($0) }
+        return result
+    }
 }
 
 extension LibraryProjection: Equatable {
+    /// Equal when the same images are in the same order (tombstones and compaction history
+    /// do not count).
     public static func == (lhs: LibraryProjection, rhs: LibraryProjection) -> Bool {
-        lhs.order == rhs.order && lhs.images == rhs.images
+        lhs.images == rhs.images && lhs.order == rhs.order
     }
 }
 
@@ -114,8 +216,7 @@ extension LibraryProjection {
         json.writeObject { json in
             json.writeKey("images")
             json.writeArray { json in
-                for id in order {
-                    let image = images[id]!
+                forEachImageInOrder { image in
                     json.writeArray { json in
                         json.write(image.addedSeq)
                         if image.id == LibraryProjection.defaultId(seq: image.addedSeq) { json.writeNull() } else { json.write(image.id) }

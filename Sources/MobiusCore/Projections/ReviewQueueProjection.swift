@@ -33,18 +33,28 @@ public struct ReviewItem: Sendable, Equatable {
 
 /// The review queue (DESIGN.md "Review queue"): open items in the order they came, and the
 /// most recent resolved ones (the journal keeps them all).
-public struct ReviewQueueProjection: Sendable, Equatable {
+///
+/// Resolving is O(1) amortised: the item leaves `open` and its place in the order becomes a
+/// tombstone (an id no longer open: ids are `lcm-<seq>`, never reused), dropped by a
+/// compaction once there are more tombstones than open items; resolved items are kept up to
+/// twice the limit and trimmed back to it in one go. Neither is encoded or compared, so a
+/// queue loaded from a snapshot equals and encodes exactly like the one replayed.
+public struct ReviewQueueProjection: Sendable {
     public static let name = "reviewQueue"
     public static let version = 1
     /// Resolved items kept in the projection.
     public static let resolvedLimit = 10_000
+    /// Tombstones tolerated before a compaction, at least.
+    static let compactionFloor = 256
 
     /// Open items by id.
     public internal(set) var open: [String: ReviewItem] = [:]
-    /// Open ids, oldest first.
-    public internal(set) var openOrder: [String] = []
-    /// Resolved items, oldest first (the last `resolvedLimit`).
-    public internal(set) var resolved: [ReviewItem] = []
+    /// Ids in the order enqueued, resolved ones (no longer in `open`) until the next compaction.
+    private var slots: [String] = []
+    /// Entries of `slots` no longer open.
+    private var resolvedSlots = 0
+    /// Resolved items, oldest first: the last `resolvedLimit` and up to as many older ones.
+    private var resolvedStore: [ReviewItem] = []
     /// Items resolved in all.
     public internal(set) var resolvedCount = 0
 
@@ -54,34 +64,67 @@ public struct ReviewQueueProjection: Sendable, Equatable {
     /// The id of the item enqueued by the event at `seq`.
     public static func itemId(seq: UInt64) -> String { "lcm-\(seq)" }
 
+    /// Open ids, oldest first.
+    public var openOrder: [String] { slots.filter { open[$0] != nil } }
+
+    /// Resolved items, oldest first (the last `resolvedLimit`).
+    public var resolved: [ReviewItem] { Array(resolvedStore.suffix(Self.resolvedLimit)) }
+
     /// Folds `event`.
     public mutating func apply(_ event: RecordedEvent) {
         switch event.event {
         case .reviewItemEnqueued(let item):
             let id = ReviewQueueProjection.itemId(seq: event.seq)
-            open[id] = ReviewItem(id: id, seq: event.seq, enqueuedAt: event.timestamp, hash: item.hash, source: item.source,
-                                  candidate: item.candidate, confidence: item.confidence, requestId: event.requestId)
-            openOrder.append(id)
+            enqueue(ReviewItem(id: id, seq: event.seq, enqueuedAt: event.timestamp, hash: item.hash, source: item.source,
+                               candidate: item.candidate, confidence: item.confidence, requestId: event.requestId))
         case .reviewItemResolved(let resolution):
             guard var item = open.removeValue(forKey: resolution.itemId) else { return }
-            openOrder.removeAll { $0 == resolution.itemId }
+            resolvedSlots += 1
+            if resolvedSlots >= Self.compactionFloor && resolvedSlots > open.count { compactSlots() }
             item.decision = resolution.decision
             item.resolvedAt = event.timestamp
             item.addedImageId = resolution.imageId
             item.note = resolution.note
-            resolved.append(item)
+            appendResolved(item)
             resolvedCount += 1
-            if resolved.count > ReviewQueueProjection.resolvedLimit { resolved.removeFirst(resolved.count - ReviewQueueProjection.resolvedLimit) }
         default:
             break
         }
     }
 
+    /// Adds an open item at the end of the order (an id already open is replaced in place).
+    private mutating func enqueue(_ item: ReviewItem) {
+        if open.updateValue(item, forKey: item.id) == nil { slots.append(item.id) }
+    }
+
+    /// Adds a resolved item, trimming the oldest beyond the limit once they reach it again.
+    private mutating func appendResolved(_ item: ReviewItem) {
+        resolvedStore.append(item)
+        if resolvedStore.count >= 2 * Self.resolvedLimit { resolvedStore.removeFirst(resolvedStore.count - Self.resolvedLimit) }
+    }
+
+    /// Drops the ids of resolved items from the order.
+    private mutating func compactSlots() {
+        slots.removeAll { open[$0] == nil }
+        resolvedSlots = 0
+    }
+
     /// Open items, oldest first.
-    public var openItems: [ReviewItem] { openOrder.compactMap { open[$0] } }
+    public var openItems: [ReviewItem] { slots.compactMap { open[$0] } }
 
     /// The item with `id`, open or among the resolved ones kept.
-    public func item(_ id: String) -> ReviewItem? { open[id] ?? resolved.last { $0.id == id } }
+    public func item(_ id: String) -> ReviewItem? {
+        open[id] ?? resolvedStore.suffix(Self.resolvedLimit).last { $0.id == id }
+    }
+}
+
+extension ReviewQueueProjection: Equatable {
+    /// Equal when the same items are open in the same order and the same ones were resolved
+    /// (tombstones, compactions and the untrimmed resolved items do not count).
+    public static func == (lhs: ReviewQueueProjection, rhs: ReviewQueueProjection) -> Bool {
+        lhs.resolvedCount == rhs.resolvedCount && lhs.open == rhs.open && lhs.openOrder == rhs.openOrder
+            && lhs.resolvedStore.suffix(Self.resolvedLimit) == rhs.resolvedStore.suffix(Self.resolvedLimit)
+    }
 }
 
 extension ReviewQueueProjection {
@@ -91,7 +134,7 @@ extension ReviewQueueProjection {
             json.writeKey("open")
             json.writeArray { json in for item in openItems { item.encode(to: &json) } }
             json.writeKey("resolved")
-            json.writeArray { json in for item in resolved { item.encode(to: &json) } }
+            json.writeArray { json in for item in resolvedStore.suffix(Self.resolvedLimit) { item.encode(to: &json) } }
             json.write(resolvedCount, forKey: "resolvedCount")
         }
     }
@@ -104,14 +147,10 @@ extension ReviewQueueProjection {
             switch key {
             case "open":
                 var array = try reader.beginArray()
-                while try reader.nextElement(in: &array) {
-                    let item = try ReviewItem(from: &reader)
-                    open[item.id] = item
-                    openOrder.append(item.id)
-                }
+                while try reader.nextElement(in: &array) { enqueue(try ReviewItem(from: &reader)) }
             case "resolved":
                 var array = try reader.beginArray()
-                while try reader.nextElement(in: &array) { resolved.append(try ReviewItem(from: &reader)) }
+                while try reader.nextElement(in: &array) { appendResolved(try ReviewItem(from: &reader)) }
             case "resolvedCount": resolvedCount = try reader.readInt()
             default: try reader.skipValue()
             }
