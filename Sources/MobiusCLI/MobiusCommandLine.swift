@@ -17,6 +17,7 @@ public enum MobiusCommandLine {
             .command(RestoreCommand.self),
             SnapshotCommand.node,
             .command(RollbackCommand.self),
+            MigrateCommand.node,
             .command(ServeCommand.self),
             .command(SmokeCommand.self),
             .command(AppendCommand.self),

@@ -23,7 +23,7 @@ import TestSupport
 
     @Test func aStateFromOtherProjectionVersionsIsRefused() throws {
         var bytes = String(decoding: ProjectionSet().encoded(), as: UTF8.self)
-        bytes = bytes.replacingOccurrences(of: #""library":1"#, with: #""library":2"#)
+        bytes = bytes.replacingOccurrences(of: #""library":\#(LibraryProjection.version)"#, with: #""library":99"#)
         #expect { try ProjectionSet(decoding: Array(bytes.utf8)) } throws: { ($0 as? ProjectionDecodingError)?.isVersionMismatch == true }
     }
 

@@ -8,6 +8,9 @@ public struct EngineConfiguration: Sendable {
     public var journal: JournalConfiguration
     /// The snapshot folder (`<data>/snapshots`).
     public var snapshotDirectory: String
+    /// The data folder (what relative paths recorded in events, such as a registered library
+    /// image's, are relative to).
+    public let dataDirectory: String
     /// A snapshot is taken automatically once this many events were folded since the last
     /// one (0: never automatically).
     public var snapshotInterval: UInt64 = 100_000
@@ -39,6 +42,7 @@ public struct EngineConfiguration: Sendable {
 
     /// The layout of data folder `data`: `<data>/journal` and `<data>/snapshots`.
     public init(dataDirectory data: String, journal configure: (inout JournalConfiguration) -> Void = { _ in }) {
+        dataDirectory = data
         var journal = JournalConfiguration(directory: data + "/journal")
         configure(&journal)
         self.journal = journal

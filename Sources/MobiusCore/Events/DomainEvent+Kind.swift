@@ -12,6 +12,7 @@ extension DomainEvent {
         case extractionFailed
         case libraryImageAdded
         case libraryImageRemoved
+        case libraryImageRegistered
         case reviewItemEnqueued
         case reviewItemResolved
         case logRecorded
@@ -35,6 +36,7 @@ extension DomainEvent {
             case ExtractionFailed.type: self = .extractionFailed
             case LibraryImageAdded.type: self = .libraryImageAdded
             case LibraryImageRemoved.type: self = .libraryImageRemoved
+            case LibraryImageRegistered.type: self = .libraryImageRegistered
             case ReviewItemEnqueued.type: self = .reviewItemEnqueued
             case ReviewItemResolved.type: self = .reviewItemResolved
             case LogRecorded.type: self = .logRecorded
@@ -68,6 +70,7 @@ extension DomainEvent {
         case .extractionFailed: self = try decode(ExtractionFailed.self, DomainEvent.extractionFailed)
         case .libraryImageAdded: self = try decode(LibraryImageAdded.self, DomainEvent.libraryImageAdded)
         case .libraryImageRemoved: self = try decode(LibraryImageRemoved.self, DomainEvent.libraryImageRemoved)
+        case .libraryImageRegistered: self = try decode(LibraryImageRegistered.self, DomainEvent.libraryImageRegistered)
         case .reviewItemEnqueued: self = try decode(ReviewItemEnqueued.self, DomainEvent.reviewItemEnqueued)
         case .reviewItemResolved: self = try decode(ReviewItemResolved.self, DomainEvent.reviewItemResolved)
         case .logRecorded: self = try decode(LogRecorded.self, DomainEvent.logRecorded)

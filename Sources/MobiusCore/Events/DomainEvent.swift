@@ -8,6 +8,7 @@ public enum DomainEvent: Sendable, Equatable {
     case extractionFailed(ExtractionFailed)
     case libraryImageAdded(LibraryImageAdded)
     case libraryImageRemoved(LibraryImageRemoved)
+    case libraryImageRegistered(LibraryImageRegistered)
     case reviewItemEnqueued(ReviewItemEnqueued)
     case reviewItemResolved(ReviewItemResolved)
     case logRecorded(LogRecorded)
@@ -27,7 +28,7 @@ public enum DomainEvent: Sendable, Equatable {
 
     /// Every known payload type, for `inspect --type` and the schema table in README.
     public static let knownTypes: [any EventPayload.Type] = [
-        ExtractionCompleted.self, ExtractionFailed.self, LibraryImageAdded.self, LibraryImageRemoved.self,
+        ExtractionCompleted.self, ExtractionFailed.self, LibraryImageAdded.self, LibraryImageRemoved.self, LibraryImageRegistered.self,
         ReviewItemEnqueued.self, ReviewItemResolved.self, LogRecorded.self, MetricSampled.self, MetricsReset.self,
         HealthChecked.self, MigrationApplied.self, MigrationReverted.self, DeploymentStarted.self, DeploymentCompleted.self,
         DeploymentFailed.self, SnapshotCreated.self, RollbackPerformed.self, JournalRecovered.self,
@@ -52,6 +53,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .extractionFailed(let p): p
         case .libraryImageAdded(let p): p
         case .libraryImageRemoved(let p): p
+        case .libraryImageRegistered(let p): p
         case .reviewItemEnqueued(let p): p
         case .reviewItemResolved(let p): p
         case .logRecorded(let p): p

@@ -79,6 +79,54 @@ public struct LibraryImageAdded: EventPayload {
     }
 }
 
+/// `library.image.registered`: an image known by its file but not yet fingerprinted — what an
+/// import from the original MOBIUS library (which had no hashes) appends. `{"imageId","path",
+/// "source"}`; `path` absolute or relative to the data folder. Migration `002-library-dhash`
+/// fingerprints it into a `library.image.added` with the same id.
+public struct LibraryImageRegistered: EventPayload {
+    public static let type = "library.image.registered"
+    public static let version: UInt64 = 1
+
+    /// The image's id.
+    public var imageId: String
+    /// Where its file is.
+    public var path: String
+    /// Where it came from, if other than the path.
+    public var source: String?
+
+    /// A registration.
+    public init(imageId: String, path: String, source: String?) {
+        self.imageId = imageId
+        self.path = path
+        self.source = source
+    }
+
+    public init(from reader: inout JSONReader, version: UInt64) throws(EventDecodingError) {
+        let fields = PayloadFields<Self>(version: version)
+        var id: String?, path: String?, source: String?
+        try fields.read(&reader) { (key, reader) throws(JSONError) in
+            switch key {
+            case "imageId": id = try reader.readString()
+            case "path": path = try reader.readString()
+            case "source": source = try reader.readOptionalString()
+            default: break
+            }
+        }
+        imageId = try fields.required(id, "imageId")
+        self.path = try fields.required(path, "path")
+        guard !self.path.isEmpty else { throw fields.failure("\"path\" must not be empty") }
+        self.source = source
+    }
+
+    public func encode(to json: inout JSONWriter) {
+        json.writeObject { json in
+            json.write(imageId, forKey: "imageId")
+            json.write(path, forKey: "path")
+            json.write(source, orNullForKey: "source")
+        }
+    }
+}
+
 /// `library.image.removed`: `{"imageId","reason"}`.
 public struct LibraryImageRemoved: EventPayload {
     public static let type = "library.image.removed"

@@ -39,13 +39,17 @@ public struct LibraryImage: Sendable, Equatable {
 /// library loaded from a snapshot equals and encodes exactly like the one replayed.
 public struct LibraryProjection: Sendable {
     public static let name = "library"
-    public static let version = 1
+    /// 2: registered images awaiting a fingerprint (`library.image.registered`) are part of
+    /// the state; a version-1 snapshot would have skipped them, so it is not used.
+    public static let version = 2
     /// Tombstones tolerated before a compaction, at least (below it, a compaction would cost
     /// more than the searches skipping them).
     static let compactionFloor = 256
 
     /// Images by id.
     public internal(set) var images: [String: LibraryImage] = [:]
+    /// Registered images without a fingerprint yet, by id (see `register`).
+    public internal(set) var awaitingFingerprint: [String: RegisteredImage] = [:]
     /// Ids by position: in the order added, removed ones still holding their place until the
     /// next compaction (their `slotSeqs` entry is 0).
     private var slots: [String] = []
@@ -87,9 +91,13 @@ public struct LibraryProjection: Sendable {
             guard let hash = DifferenceHash(hex: added.hash)?.value else { return }
             let id = added.imageId ?? LibraryProjection.defaultId(seq: event.seq)
             guard images[id] == nil else { return }
+            awaitingFingerprint[id] = nil
             insert(LibraryImage(id: id, source: added.source, sha256: added.sha256, hash: hash, width: added.width, height: added.height,
                                 byteSize: added.byteSize, format: added.format, addedSeq: event.seq, addedAt: event.timestamp))
+        case .libraryImageRegistered(let registered):
+            register(registered, seq: event.seq)
         case .libraryImageRemoved(let removed):
+            if awaitingFingerprint.removeValue(forKey: removed.imageId) != nil { return }
             guard let image = images.removeValue(forKey: removed.imageId) else { return }
             removeSlot(of: image)
             forgetSha256(of: image)
@@ -204,16 +212,18 @@ extension LibraryProjection: Equatable {
     /// Equal when the same images are in the same order (tombstones and compaction history
     /// do not count).
     public static func == (lhs: LibraryProjection, rhs: LibraryProjection) -> Bool {
-        lhs.images == rhs.images && lhs.order == rhs.order
+        lhs.images == rhs.images && lhs.order == rhs.order && lhs.awaitingFingerprint == rhs.awaitingFingerprint
     }
 }
 
 extension LibraryProjection {
-    /// The canonical encoding: `{"images":[[addedSeq,id,source,sha256,hash,width,height,
-    /// byteSize,format,addedAt],…]}` in the order added; `id` is null when it is the default
-    /// `img-<addedSeq>` (most images), which keeps a million-image snapshot compact.
+    /// The canonical encoding: `{"awaitingFingerprint":[…],"images":[[addedSeq,id,source,
+    /// sha256,hash,width,height,byteSize,format,addedAt],…]}` in the order added; `id` is null
+    /// when it is the default `img-<addedSeq>` (most images), which keeps a million-image
+    /// snapshot compact. `awaitingFingerprint` is `encodeAwaiting`'s.
     public func encode(to json: inout JSONWriter) {
         json.writeObject { json in
+            encodeAwaiting(to: &json)
             json.writeKey("images")
             json.writeArray { json in
                 forEachImageInOrder { image in
@@ -239,6 +249,7 @@ extension LibraryProjection {
         self.init()
         var object = try reader.beginObject()
         while let key = try reader.nextKey(in: &object) {
+            if key == "awaitingFingerprint" { try decodeAwaiting(from: &reader); continue }
             guard key == "images" else { try reader.skipValue(); continue }
             var array = try reader.beginArray()
             while try reader.nextElement(in: &array) {
