@@ -1,6 +1,6 @@
 import MobiusBench
 
-/// `mobius-dhash bench journal|index|json|replay|startup|snapshot|extract`: benchmarks that print figures, never pass or fail.
+/// `mobius-dhash bench journal|index|json|replay|startup|snapshot`: benchmarks that print figures, never pass or fail.
 ///
 /// The measurements live in the `MobiusBench` target; these commands only parse and print.
 enum BenchCommand {
@@ -10,7 +10,7 @@ enum BenchCommand {
             "bench", summary: "benchmarks that print figures on this machine, never pass or fail",
             exits: [.checkFailed: "not used by the benchmarks"]),
         [.command(BenchJournalCommand.self), .command(BenchIndexCommand.self), .command(BenchJSONCommand.self),
-         .command(BenchReplayCommand.self)])
+         .command(BenchReplayCommand.self), .command(BenchStartupCommand.self), .command(BenchSnapshotCommand.self)])
 }
 
 /// `mobius-dhash bench journal`: measures the journal on the data folder's disk and prints a
@@ -163,3 +163,88 @@ struct BenchReplayCommand: Command {
         return .success
     }
 }
+
+/// `mobius-dhash bench startup`: engine open on a long journal with a big library and a snapshot
+/// near the head, split into snapshot load and tail replay. `--full` is issue 8's size.
+struct BenchStartupCommand: AsyncCommand {
+    static let events = Option.integer("--events", in: 1_000...100_000_000, default: 1_000_000, help: "events in the scratch journal")
+    static let library = Option.integer("--library", value: "M", in: 1...10_000_000, default: 100_000, help: "library images among them")
+    static let tail = Option.integer("--tail", in: 0...10_000_000, default: 50_000, help: "events after the snapshot (to the next frame end)")
+    static let rounds = Option.integer("--rounds", in: 1...100, default: 3, help: "opens of each kind; the fastest is reported")
+    static let full = Flag("--full", help: "issue 8's size: 10,000,000 events and 1,000,000 library images (needs a few GB of disk and minutes to build)")
+
+    static let spec = CommandSpec(
+        "startup", summary: "engine open on a long journal with a big library and a snapshot near the head",
+        discussion: [
+            "Writes a scratch journal of the service's own events inside the data folder (removed afterwards), snapshots it --tail events before the head, appends the tail, then opens the engine: the time to open the journal, load and check the snapshot, and replay the tail, on one thread and pipelined.",
+        ],
+        arguments: [events, library, tail, rounds, full] + DataFolder.arguments,
+        exits: [.checkFailed: "not used by the benchmarks", .usageOrUnreadable: "the scratch folder could not be written"])
+
+    let data: DataFolder, plan: StartupBenchmark.Plan
+    /// `--full` together with `--events` or `--library` (refused by `validate()`).
+    let isFullWithSizes: Bool
+
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        var plan = StartupBenchmark.Plan()
+        let isFull = arguments.isSet(Self.full)
+        plan.events = isFull ? 10_000_000 : arguments[Self.events]
+        plan.libraryImages = isFull ? 1_000_000 : arguments[Self.library]
+        plan.tailEvents = arguments[Self.tail]
+        plan.rounds = arguments[Self.rounds]
+        self.plan = plan
+        isFullWithSizes = isFull && (arguments.isGiven(Self.events) || arguments.isGiven(Self.library))
+    }
+
+    func validate() throws(CommandFailure) {
+        guard !isFullWithSizes else { throw .usage("--full sets the sizes; give it without --events and --library", argument: "--full") }
+        guard plan.libraryImages <= plan.events / 2 else { throw .usage("--library must be at most half of --events (\(plan.events / 2))", argument: "--library") }
+        guard plan.tailEvents < plan.events else { throw .usage("--tail must be smaller than --events", argument: "--tail") }
+    }
+
+    func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
+        try data.refuseFilesInPlaceOfFolders()
+        let report: StartupBenchmark.Report
+        do {
+            report = try await StartupBenchmark.run(plan, inDataFolder: data.path)
+        } catch {
+            throw CommandFailure(.unreadableInput, "\(error)")
+        }
+        report.lines.forEach(io.print)
+        return .success
+    }
+}
+
+/// `mobius-dhash bench snapshot`: writing and loading the snapshot of a big library, and its
+/// state bytes per image.
+struct BenchSnapshotCommand: Command {
+    static let images = Option.integer("--images", in: 1...10_000_000, default: 1_000_000, help: "library images in the state")
+    static let rounds = Option.integer("--rounds", in: 1...100, default: 3, help: "writes and loads; the fastest of each phase is reported")
+
+    static let spec = CommandSpec(
+        "snapshot", summary: "snapshot write and load of a big library, and its bytes per image",
+        discussion: [
+            "Builds a library in memory from the service's own library.image.added events, then writes its snapshot into a scratch folder inside the data folder (removed afterwards) and loads it back: encoding, the store's write with its hashes and fsync, the store's checked read, and decoding the state with the index rebuilt.",
+        ],
+        arguments: [images, rounds] + DataFolder.arguments,
+        exits: [.checkFailed: "not used by the benchmarks", .usageOrUnreadable: "the scratch folder could not be written"])
+
+    let data: DataFolder, imageCount: Int, roundCount: Int
+
+    init(_ arguments: ParsedArguments) {
+        data = DataFolder(arguments)
+        imageCount = arguments[Self.images]
+        roundCount = arguments[Self.rounds]
+    }
+
+    func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
+        try data.refuseFilesInPlaceOfFolders()
+        let report = try CommandFailure.catching(as: .unreadableInput) {
+            try SnapshotBenchmark.run(images: imageCount, rounds: roundCount, inDataFolder: data.path)
+        }
+        report.lines.forEach(io.print)
+        return .success
+    }
+}
+

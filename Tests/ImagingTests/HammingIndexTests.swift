@@ -53,4 +53,30 @@ import TestSupport
         #expect(index.count == 2)
         #expect(index.nearest(to: 0b1111)?.id == "b")
     }
+
+    @Test(arguments: [4 as UInt64, 5])
+    func removalByPositionSkipsTombstonesUntilCompacted(seed: UInt64) {
+        var (index, hashes) = library(seed: seed, count: 1500)
+        var generator = SeededGenerator(seed: seed + 200)
+        var live = Array(0..<hashes.count)
+        for round in 0..<6 {
+            for _ in 0..<120 {
+                let position = Int.random(in: 0..<index.positionCount, using: &generator)
+                let id = index.id(atPosition: position)
+                index.remove(atPosition: position)
+                live.removeAll { $0 == id }
+            }
+            if round % 2 == 1 { index.compact() }
+            #expect(index.count == live.count)
+            let kept = live.map { hashes[$0] }
+            for _ in 0..<20 {
+                let query = hashes.randomElement(using: &generator)! ^ 0b11
+                let expected = bruteForce(kept, query).map { (id: live[$0.id], distance: $0.distance) }
+                #expect(index.nearest(to: query)?.id == expected[0].id)
+                #expect(index.nearest(to: query, count: 12).map(\.id) == expected.prefix(12).map(\.id))
+                #expect(index.matches(within: 9, of: query).map(\.id) == expected.filter { $0.distance <= 9 }.map(\.id))
+            }
+        }
+    }
 }
+

@@ -45,7 +45,7 @@ import Testing
             == "mobius-dhash append: --type needs a value; got the option '--stdin' (write --type=VALUE for a value that starts with --) (see 'mobius-dhash help append')")
     }
 
-    @Test(arguments: [["hash"], ["append"], ["inspect"], ["verify"], ["stats"], ["bench", "journal"], ["bench", "index"], ["help"], ["bench"], []])
+    @Test(arguments: [["hash"], ["append"], ["inspect"], ["verify"], ["stats"], ["bench", "journal"], ["bench", "index"], ["bench", "startup"], ["bench", "snapshot"], ["help"], ["bench"], []])
     func everyCommandAnswersHelpTheSameFourWays(path: [String]) throws {
         let text = try #require(help(path + ["--help"]))
         #expect(help(path + ["-h"]) == text)
@@ -76,8 +76,8 @@ import Testing
         #expect(failure([])?.failure.message == "no command given; name one: help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, serve, smoke, append, inspect, verify, stats or bench")
         #expect(failure(["hsah"])?.failure.message == "unknown command 'hsah'; did you mean 'hash'?")
         #expect(failure(["bench"])?.path == ["bench"])
-        #expect(failure(["bench"])?.failure.message == "needs a subcommand: journal, index, json or replay")
-        #expect(failure(["bench", "--quick"])?.failure.message == "needs a subcommand before its options: journal, index, json or replay")
+        #expect(failure(["bench"])?.failure.message == "needs a subcommand: journal, index, json, replay, startup or snapshot")
+        #expect(failure(["bench", "--quick"])?.failure.message == "needs a subcommand before its options: journal, index, json, replay, startup or snapshot")
         #expect(failure(["bench", "jsno"])?.failure.message == "unknown subcommand 'jsno'; did you mean 'json'?")
         #expect(failure(["--data", "x", "verify"])?.failure.message == "options come after the command (mobius-dhash COMMAND [options]); got '--data' first")
     }
@@ -85,16 +85,26 @@ import Testing
     /// `hash` and `help` touch no data folder, so they refuse `--data` and say who takes it.
     @Test func dataIsAnOptionOfTheCommandsThatTouchData() {
         #expect(failure(["hash", "--data", "d", "f"])?.failure.message
-            == "unknown option '--data' (an option of extract, library add, library list, library show, library remove, lcm list, lcm resolve, replay, restore, snapshot create, snapshot list, snapshot verify, rollback, migrate status, migrate up, migrate down, serve, append, inspect, verify, stats, bench journal, bench json, bench replay); hash takes --json, --size, --workers, --max-pixels")
+            == "unknown option '--data' (an option of extract, library add, library list, library show, library remove, lcm list, lcm resolve, replay, restore, snapshot create, snapshot list, snapshot verify, rollback, migrate status, migrate up, migrate down, serve, append, inspect, verify, stats, bench journal, bench json, bench replay, bench startup, bench snapshot); hash takes --json, --size, --workers, --max-pixels")
         #expect(failure(["help", "--data", "d"])?.failure.message.hasPrefix("unknown option '--data' (an option of extract") == true)
         #expect(failure(["bench", "index", "--data", "d"]) != nil)
-        for path in [["append", "--stdin"], ["inspect"], ["verify"], ["stats"], ["bench", "journal"]] {
+        for path in [["append", "--stdin"], ["inspect"], ["verify"], ["stats"], ["bench", "journal"], ["bench", "startup"], ["bench", "snapshot"]] {
             guard case .run(_, let runnable) = parse(path + ["--data", "/somewhere"]) else {
                 Issue.record("\(path) refused --data")
                 continue
             }
             #expect("\(runnable.command)".contains("/somewhere"), "\(path)")
         }
+    }
+
+    @Test func benchStartupTakesItsSizesOrFullButNotBoth() throws {
+        let full = try #require(command(["bench", "startup", "--full"], as: BenchStartupCommand.self))
+        #expect(full.plan.events == 10_000_000 && full.plan.libraryImages == 1_000_000)
+        let small = try #require(command(["bench", "startup", "--events", "20000", "--library", "500", "--tail", "1000"], as: BenchStartupCommand.self))
+        #expect(small.plan.events == 20_000 && small.plan.libraryImages == 500 && small.plan.tailEvents == 1_000)
+        #expect(failure(["bench", "startup", "--full", "--events", "5000"])?.failure.message == "--full sets the sizes; give it without --events and --library")
+        #expect(failure(["bench", "startup", "--events", "5000", "--library", "100", "--tail", "5000"])?.failure.message == "--tail must be smaller than --events")
+        #expect(failure(["bench", "startup", "--events", "5000", "--library", "4000"])?.failure.message == "--library must be at most half of --events (2500)")
     }
 
     @Test func commandsReadTheirTypedValues() throws {
