@@ -15,8 +15,15 @@ public enum Hex {
     /// `byteCount` bytes from the system's random source (getrandom), as `2 × byteCount` digits:
     /// request ids, tokens.
     public static func random(byteCount: Int) -> String {
+        // Eight bytes per `next()`: `UInt8.random(using:)` asks the system generator (one
+        // getrandom syscall) for every byte, 16 syscalls per request id (tools/bench-http).
         var generator = SystemRandomNumberGenerator()
-        return encode((0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(byteCount + 7)
+        while bytes.count < byteCount {
+            withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
+        }
+        return encode(bytes.prefix(byteCount))
     }
 
     /// Decodes an even number of hexadecimal digits (either case); nil on anything else.

@@ -254,6 +254,34 @@ import POSIX
         }
     }
 
+    /// Each response leaves in one `send` (head and body together) and no read only says EAGAIN,
+    /// counted through the syscall funnel: the two per-request costs tools/bench-http's profile
+    /// found (two TCP segments per response; an extra read after every request).
+    @Test func eachResponseLeavesInOneSendAndNoReadComesBackEmpty() async throws {
+        let sends = Counter(), emptyReads = Counter()
+        var calls = SyscallTable.live
+        calls.send = { fd, buffer, flags in
+            sends.increment()
+            return SyscallTable.live.send(fd, buffer, flags)
+        }
+        calls.read = { fd, buffer in
+            let result = SyscallTable.live.read(fd, buffer)
+            if case .failure(let errno) = result, errno == .wouldBlock { emptyReads.increment() }
+            return result
+        }
+        try await withServer(kernel: Kernel(calls: calls)) { server in
+            let client = try TestClient(port: server.port)
+            for index in 1...5 {
+                client.send("GET /\(index) HTTP/1.1\r\nHost: a\r\n\r\n")
+                let response = client.readResponses(1).first
+                #expect(response?.status == 200)
+                #expect(response?.text.hasPrefix("GET /\(index) 0") == true)
+            }
+            #expect(sends.count == 5)
+            #expect(emptyReads.count == 0)
+        }
+    }
+
     @Test func portZeroReportsTheChosenPortAndBadHostsAreRefused() async throws {
         try await withServer { server in
             #expect(server.localAddress.port != 0)

@@ -2,7 +2,7 @@ import HTTP
 import POSIX
 
 /// Starts a server on an ephemeral loopback port with small timeouts, runs `body`, shuts it down.
-func withServer(limits: HTTPLimits = HTTPLimits(), maxConnections: Int = 64,
+func withServer(limits: HTTPLimits = HTTPLimits(), maxConnections: Int = 64, kernel: Kernel = .live,
                 configure: (inout HTTPServerConfiguration) -> Void = { _ in },
                 handler: @escaping HTTPServer.Handler = echoHandler,
                 _ body: (HTTPServer) async throws -> Void) async throws {
@@ -14,7 +14,7 @@ func withServer(limits: HTTPLimits = HTTPLimits(), maxConnections: Int = 64,
     configuration.timeouts.idle = .seconds(5)
     configuration.timeouts.linger = .milliseconds(300)
     configure(&configuration)
-    let server = try HTTPServer.start(configuration, handler: handler)
+    let server = try HTTPServer.start(configuration, kernel: kernel, handler: handler)
     do {
         try await body(server)
     } catch {
@@ -40,4 +40,11 @@ final class Flag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { value.store(true, ordering: .relaxed) }
     var isSet: Bool { value.load(ordering: .relaxed) }
+}
+
+/// A count bumped from any thread (syscall wrappers, handlers) and read by the test.
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func increment() { value.add(1, ordering: .relaxed) }
+    var count: Int { value.load(ordering: .relaxed) }
 }
