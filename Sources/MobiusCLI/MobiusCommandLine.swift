@@ -17,6 +17,7 @@ public enum MobiusCommandLine {
             .command(RestoreCommand.self),
             SnapshotCommand.node,
             .command(RollbackCommand.self),
+            BackupCommand.node,
             .command(ServeCommand.self),
             .command(AppendCommand.self),
             .command(InspectCommand.self),
