@@ -46,6 +46,16 @@ final class ArchiveFile {
         try outcome.get()
     }
 
+    /// Tar bytes taken so far, and the compressed bytes they have become (zlib may hold up to a
+    /// block more).
+    var totals: (tarBytes: Int, compressedBytes: Int) { (encoder.totalIn, encoder.totalOut) }
+
+    /// Compresses what follows at zlib `level` (0: stored).
+    func setLevel(_ level: Int32) throws(BackupError) {
+        encoder.setLevel(level, appendingTo: &compressed)
+        if compressed.count >= ArchiveFile.writeBytes { try flush() }
+    }
+
     /// Ends the gzip stream, writes what is left, syncs and closes the file; returns its size
     /// and SHA-256.
     func finish() throws(BackupError) -> (byteCount: Int, sha256: SHA256Digest) {

@@ -37,8 +37,9 @@ public struct BackupCreator: Sendable {
     public var output: String
     /// The version recorded in the manifest.
     public var toolVersion: String
-    /// zlib level for the archive. Default 1: the segments are already deflated frame by frame,
-    /// so a higher level buys almost nothing (see README "Backups") and costs most of the time.
+    /// zlib level for the archive (members that do not compress are stored; see `TarWriter`).
+    /// Default 1: on a journal of one-event frames it gives 84 % of the segments' size where
+    /// level 6 gives 82 % (README "Backups"), at a fraction of the time.
     public var compressionLevel: Int32 = 1
     /// Where problems that do not stop the backup go (a torn tail left out, a snapshot left out).
     public var warn: @Sendable (String) -> Void = { _ in }
@@ -81,7 +82,7 @@ public struct BackupCreator: Sendable {
         let file = try ArchiveFile(creating: target.temporaryArchive, level: compressionLevel, kernel: kernel)
         var sidecarWritten = false
         do throws(BackupError) {
-            var tar = TarWriter(into: file, modificationTime: Int(createdAt / 1_000_000))
+            var tar = TarWriter(into: file, level: compressionLevel, modificationTime: Int(createdAt / 1_000_000))
             var files: [BackupManifest.File] = []
             try tar.addDirectory(BackupFormat.journalFolder + "/")
             let capture: JournalCapture

@@ -69,6 +69,8 @@ struct BackupExtractor {
                     try gzip.decompress(piece) { (output) throws(BackupError) in try members.feed(output, to: &tar) }
                 } catch {
                     switch error {
+                    case .gzip(let failure) where tar.offset == 0 && failure.offset < 10:
+                        problem = BackupError(.unreadable, "\(archive) is not gzip data (\(failure.message)): not a mobius-dhash backup")
                     case .gzip(let failure): problem = BackupError(.mismatch, "\(archive): \(failure)")
                     case .body(let failure): problem = failure
                     }

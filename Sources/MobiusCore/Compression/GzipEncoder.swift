@@ -38,6 +38,32 @@ final class GzipEncoder {
         while stream.pointee.avail_in > 0 { run(Z_NO_FLUSH, appendingTo: &output) }
     }
 
+    /// Input bytes taken so far.
+    var totalIn: Int { Int(stream.pointee.total_in) }
+    /// Compressed bytes produced so far (zlib may hold up to a block more).
+    var totalOut: Int { Int(stream.pointee.total_out) }
+
+    /// Switches to zlib `level` for the input that follows (0 stores it): what was fed so far
+    /// is compressed at the old level first, its output appended to `output`.
+    func setLevel(_ level: Int32, appendingTo output: inout [UInt8]) {
+        precondition(!isFinished, "setLevel after finish")
+        stream.pointee.next_in = nil
+        stream.pointee.avail_in = 0
+        // Z_BLOCK until zlib holds nothing back, so deflateParams never lacks output room.
+        while true {
+            run(Z_BLOCK, appendingTo: &output)
+            if stream.pointee.avail_out > 0 { break }
+        }
+        let status = scratch.withUnsafeMutableBufferPointer { out -> Int32 in
+            stream.pointee.next_out = out.baseAddress
+            stream.pointee.avail_out = UInt32(out.count)
+            let status = deflateParams(stream, level, Z_DEFAULT_STRATEGY)
+            output.append(contentsOf: out[..<(out.count - Int(stream.pointee.avail_out))])
+            return status
+        }
+        precondition(status == Z_OK, "deflateParams failed (\(status))")
+    }
+
     /// Ends the member: appends the rest of the compressed stream and the trailer.
     func finish(appendingTo output: inout [UInt8]) {
         precondition(!isFinished, "finish twice")
@@ -56,8 +82,9 @@ final class GzipEncoder {
             let status = deflate(stream, flush)
             return (status, out.count - Int(stream.pointee.avail_out))
         }
-        // Z_BUF_ERROR only means "no progress possible now", which the loops above never ask for.
-        precondition(status == Z_OK || status == Z_STREAM_END, "deflate failed (\(status)): zlib is unusable")
+        // Z_BUF_ERROR means "no progress possible": only a flush with nothing left to flush gets it.
+        precondition(status == Z_OK || status == Z_STREAM_END || (status == Z_BUF_ERROR && stream.pointee.avail_in == 0),
+                     "deflate failed (\(status)): zlib is unusable")
         output.append(contentsOf: scratch[..<produced])
         return status
     }
