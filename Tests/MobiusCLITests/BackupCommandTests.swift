@@ -9,7 +9,7 @@ import TestSupport
 @Suite struct BackupCommandTests {
     /// A data folder with a journal of several segments (4 KiB each), a snapshot, and the files a
     /// backup must leave out (admin token, LOCK).
-    static func makeDataFolder(_ root: TemporaryDirectory, events: Int = 400) async throws -> String {
+    static func makeDataFolder(_ root: TemporaryDirectory, events: Int = 1_500) async throws -> String {
         let data = root.appending("data")
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let lines = (1...events).map { #"{"type":"test.event","data":{"n":\#($0),"note":"event number \#($0) of the backup tests"}}"# + "\n" }
@@ -133,7 +133,7 @@ import TestSupport
     @Test func aFlippedByteInAnyMemberIsFoundAndNamed() async throws {
         let root = try TemporaryDirectory("backup")
         defer { root.remove() }
-        let data = try await Self.makeDataFolder(root, events: 120)
+        let data = try await Self.makeDataFolder(root, events: 700)
         let out = root.appending("b.tar.gz")
         _ = try await Self.create(out, data: data)
         let original = Self.read(out)
@@ -153,7 +153,7 @@ import TestSupport
         // manifest itself, its checksum) names the member.
         let tar = try ExternalTool.bytes("gzip", ["-dc"], input: original).output
         let members = Self.members(ofTar: tar)
-        #expect(members.count >= 10)
+        #expect(members.count >= 8, "\(members.map(\.name))")
         for member in members {
             for position in [0, member.size / 2, member.size - 1] where member.size > 0 {
                 var edited = tar
@@ -237,7 +237,7 @@ import TestSupport
     @Test func createRefusesWhatItCannotDoAndLeavesNothing() async throws {
         let root = try TemporaryDirectory("backup")
         defer { root.remove() }
-        let data = try await Self.makeDataFolder(root, events: 60)
+        let data = try await Self.makeDataFolder(root)
         let noOut = await CommandRun(["backup", "create", "--data", data])
         #expect(noOut.status == .usageOrUnreadable && noOut.errors.contains("needs --out FILE"))
         let noFolder = await CommandRun(["backup", "create", "--out", root.appending("nope/b.tar.gz"), "--data", data])
@@ -252,6 +252,7 @@ import TestSupport
 
         // Damage in a sealed segment: exit 1 naming it, and no backup.
         let segments = try FileManager.default.contentsOfDirectory(atPath: data + "/journal").filter { $0.hasSuffix(".seg") }.sorted()
+        try #require(segments.count >= 3)
         let damaged = data + "/journal/" + segments[1]
         var bytes = Self.read(damaged)
         bytes[bytes.count / 2] ^= 0x20
