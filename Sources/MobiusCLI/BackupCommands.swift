@@ -1,4 +1,5 @@
 import Journal
+import MobiusBench
 import MobiusCore
 
 /// `mobius-dhash backup create|verify|restore`: verified `.tar.gz` backups of a data folder
@@ -29,15 +30,10 @@ enum BackupCommand {
         }
     }
 
-    /// `12,345,678`.
-    static func grouped(_ value: some BinaryInteger) -> String {
-        let digits = String(value)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
+    /// The `FILE` argument of `verify` and `restore`.
+    static func archive(_ whenMissing: String) -> Positional<String> {
+        Positional<String>("FILE", help: "the archive; FILE.sha256 must be beside it", required: true, whenMissing: whenMissing,
+                           invalidUTF8Advice: "rename the file")
     }
 }
 
@@ -72,16 +68,15 @@ struct BackupCreateCommand: Command {
         creator.warn = { io.printError($0, commandPath: ["backup", "create"]) }
         let report = try BackupCommand.running { () throws(BackupError) in try creator.run() }
         let manifest = report.manifest
-        io.print("backup written: \(Echoed(report.path)) (\(BackupCommand.grouped(report.byteCount)) bytes, sha256 \(report.sha256.hex)) and \(Echoed(report.sidecarPath))")
-        io.print("journal: head seq \(manifest.headSeq), chain \(manifest.chain.hex), \(manifest.segmentCount) segment(s); \(manifest.snapshotCount) snapshot(s); \(manifest.files.count) file(s), \(BackupCommand.grouped(report.tarByteCount)) bytes uncompressed")
+        io.print("backup written: \(Echoed(report.path)) (\(Measure.grouped(Double(report.byteCount))) bytes, sha256 \(report.sha256.hex)) and \(Echoed(report.sidecarPath))")
+        io.print("journal: head seq \(manifest.headSeq), chain \(manifest.chain.hex), \(manifest.segmentCount) segment(s); \(manifest.snapshotCount) snapshot(s); \(manifest.files.count) file(s), \(Measure.grouped(Double(report.tarByteCount))) bytes uncompressed")
         return .success
     }
 }
 
 /// `backup verify FILE`.
 struct BackupVerifyCommand: Command {
-    static let file = Positional<String>("FILE", help: "the archive; FILE.sha256 must be beside it", required: true,
-                                         whenMissing: "name the archive to verify", invalidUTF8Advice: "rename the file")
+    static let file = BackupCommand.archive("name the archive to verify")
 
     static let spec = CommandSpec(
         "verify", summary: "check a backup: its sidecar, every manifest hash, and the journal and snapshots inside",
@@ -103,7 +98,7 @@ struct BackupVerifyCommand: Command {
         let verification = try BackupCommand.running { () throws(BackupError) in try BackupVerifier(archive: archive).run() }
         for note in verification.notes { io.printError(note, commandPath: ["backup", "verify"]) }
         let manifest = verification.manifest
-        io.print("verified: \(Echoed(archive)) (\(BackupCommand.grouped(verification.byteCount)) bytes, sha256 \(verification.sha256.hex)), made \(Timestamp.iso8601(microseconds: manifest.createdAt)) on \(Echoed(manifest.host)) by mobius-dhash \(Echoed(manifest.toolVersion))")
+        io.print("verified: \(Echoed(archive)) (\(Measure.grouped(Double(verification.byteCount))) bytes, sha256 \(verification.sha256.hex)), made \(Timestamp.iso8601(microseconds: manifest.createdAt)) on \(Echoed(manifest.host)) by mobius-dhash \(Echoed(manifest.toolVersion))")
         io.print("\(manifest.files.count) file(s) match manifest.json; journal: \(verification.journal.segmentCount) segment(s), \(verification.journal.eventCount) event(s), head seq \(manifest.headSeq), chain \(manifest.chain.hex) (deep); \(verification.verifiedSnapshotCount) of \(manifest.snapshotCount) snapshot(s) verified")
         return .success
     }
@@ -111,8 +106,7 @@ struct BackupVerifyCommand: Command {
 
 /// `backup restore FILE --to DIR [--force]`.
 struct BackupRestoreCommand: Command {
-    static let file = Positional<String>("FILE", help: "the archive; FILE.sha256 must be beside it", required: true,
-                                         whenMissing: "name the archive to restore", invalidUTF8Advice: "rename the file")
+    static let file = BackupCommand.archive("name the archive to restore")
     static let target = Option<String>(required: "--to", value: "DIR", help: "the data folder to restore into (new or empty, unless --force)",
                                        whenMissing: "name the data folder to restore into", invalidUTF8Advice: "choose a UTF-8 folder name")
     static let force = Flag("--force", help: "restore into a DIR that holds data: its journal/ and snapshots/ are renamed *.replaced-<time>, never deleted")

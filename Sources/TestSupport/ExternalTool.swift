@@ -14,6 +14,17 @@ public struct ExternalTool: Sendable {
     /// as standard input, and waits for it.
     @discardableResult
     public static func run(_ program: String, _ arguments: [String], in folder: String? = nil, input: [UInt8] = []) throws -> ExternalTool {
+        let (status, output, errors) = try execute(program, arguments, in: folder, input: input)
+        return ExternalTool(status: status, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    /// Like `run`, returning standard output as bytes (`gzip -dc`).
+    public static func bytes(_ program: String, _ arguments: [String], in folder: String? = nil, input: [UInt8] = []) throws -> (status: Int32, output: [UInt8]) {
+        let (status, output, _) = try execute(program, arguments, in: folder, input: input)
+        return (status, [UInt8](output))
+    }
+
+    private static func execute(_ program: String, _ arguments: [String], in folder: String?, input: [UInt8]) throws -> (Int32, Data, Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
@@ -23,40 +34,17 @@ public struct ExternalTool: Sendable {
         process.standardError = stderr
         process.standardInput = stdin
         try process.run()
-        // Read both pipes while the child runs, so neither fills and stalls it.
+        // Read both pipes and feed the input while the child runs, so no pipe fills and stalls it.
         let errorData = LockedData()
-        let errorReader = Thread { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
-        errorReader.start()
-        let writer = Thread {
+        Thread { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }.start()
+        Thread {
             if !input.isEmpty { stdin.fileHandleForWriting.write(Data(input)) }
             try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
+        }.start()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errorData.isSet { usleep(1000) }
-        return ExternalTool(status: process.terminationReason == .exit ? process.terminationStatus : -1,
-                            output: String(decoding: output, as: UTF8.self), errors: String(decoding: errorData.value, as: UTF8.self))
-    }
-
-    /// Like `run`, returning standard output as bytes (`gzip -dc`).
-    public static func bytes(_ program: String, _ arguments: [String], in folder: String? = nil, input: [UInt8] = []) throws -> (status: Int32, output: [UInt8]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-        let stdout = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = stdin
-        try process.run()
-        let writer = Thread {
-            if !input.isEmpty { stdin.fileHandleForWriting.write(Data(input)) }
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, [UInt8](output))
+        return (process.terminationReason == .exit ? process.terminationStatus : -1, output, errorData.value)
     }
 }
 

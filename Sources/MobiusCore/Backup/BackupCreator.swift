@@ -76,7 +76,13 @@ public struct BackupCreator: Sendable {
             warn("the journal ends in a torn tail after seq \(point.headSeq) (\(torn)); it is left out, as the next write-open quarantines it")
         }
         let snapshots = SnapshotStore(directory: dataDirectory + "/" + BackupFormat.snapshotFolder, kernel: kernel)
-        let listings = (try? snapshots.list()) ?? []
+        let listings: [SnapshotListing]
+        do {
+            listings = try snapshots.list()
+        } catch {
+            warn("no snapshot is backed up: \(error)")
+            listings = []
+        }
         let candidates = listings.filter { $0.header != nil && $0.problem == nil && $0.seq <= point.headSeq }.sorted { $0.seq < $1.seq || ($0.seq == $1.seq && $0.id < $1.id) }
 
         let file = try ArchiveFile(creating: target.temporaryArchive, level: compressionLevel, kernel: kernel)

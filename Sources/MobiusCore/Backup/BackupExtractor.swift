@@ -30,7 +30,7 @@ struct BackupExtractor {
     /// Bytes of archive read at a time.
     private static let readBytes = 1 << 20
     /// The largest manifest accepted (it lists a few hundred files).
-    private static let maxManifestBytes = 64 << 20
+    static let maxManifestBytes = 64 << 20
 
     /// Extracts and checks; throws the first problem (`.unreadable` for input that cannot be
     /// read or is not a backup, `.mismatch` for one that does not match itself, `.io` for the
@@ -172,7 +172,7 @@ private struct MemberSink {
             return
         }
         if header.name == BackupFormat.manifestName || header.name == BackupFormat.manifestSidecarName {
-            guard header.size <= BackupExtractor.maxManifestBytesForSink else {
+            guard header.size <= BackupExtractor.maxManifestBytes else {
                 throw BackupError(.mismatch, "\(header.name) announces \(header.size) bytes: the archive is damaged")
             }
             kept[header.name] = []
@@ -278,9 +278,4 @@ private struct MemberSink {
         }
         return manifest
     }
-}
-
-extension BackupExtractor {
-    /// The largest manifest a sink accepts.
-    fileprivate static var maxManifestBytesForSink: Int { maxManifestBytes }
 }
