@@ -36,7 +36,7 @@ struct BackupExtractor {
     /// read or is not a backup, `.mismatch` for one that does not match itself, `.io` for the
     /// folder).
     func run() throws(BackupError) -> BackupExtraction {
-        let expected = try readSidecar()
+        guard !archive.isEmpty, !archive.utf8.contains(0) else { throw BackupError(.invalidRequest, "FILE needs a file name (not empty, no NUL byte)") }
         let path = ArchiveFile.filePath(archive)
         let fd: FileDescriptor
         do {
@@ -45,6 +45,7 @@ struct BackupExtractor {
             throw BackupError(.unreadable, "cannot read \(archive): \(error)")
         }
         defer { try? kernel.close(fd) }
+        let expected = try readSidecar()
         var hasher = SHA256()
         var members = MemberSink(folder: folder, isDurable: isDurable, kernel: kernel)
         let gzip = GzipDecoder()
