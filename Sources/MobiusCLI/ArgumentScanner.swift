@@ -66,6 +66,9 @@ package struct ArgumentScanner {
         }
         if isHelpRequested { return .helpRequested }
         if let firstFailure { throw firstFailure }
+        if let missing = spec.options.first(where: { $0.isRequired && parsed.count(of: $0.name) == 0 }) {
+            throw .usage("needs \(missing.name) \(missing.valueName!); \(missing.whenMissing!)", argument: missing.name)
+        }
         try assignPositionals()
         return .parsed(parsed)
     }

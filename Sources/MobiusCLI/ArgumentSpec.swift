@@ -29,9 +29,9 @@ package struct ArgumentSpec: Sendable {
     package let defaultText: String?
     /// Whether it may be given more than once (`--type T…`, `FILE…`).
     package let isRepeatable: Bool
-    /// For positionals: whether at least one must be given.
+    /// For positionals: whether at least one must be given; for options: whether it must be given.
     package let isRequired: Bool
-    /// For a required positional that is missing: what the error says to do.
+    /// For a required positional or option that is missing: what the error says to do.
     package let whenMissing: String?
     /// What to do about a value that is not valid UTF-8 (the error says which argument it was).
     package let invalidUTF8Advice: String
@@ -70,7 +70,7 @@ package struct ArgumentSpec: Sendable {
     package var synopsis: String {
         switch kind {
         case .flag: return "[\(name)]"
-        case .option: return "[\(name) \(valueName!)]" + (isRepeatable ? "…" : "")
+        case .option: return isRequired ? "\(name) \(valueName!)" : "[\(name) \(valueName!)]" + (isRepeatable ? "…" : "")
         case .positional:
             let word = name + (isRepeatable ? "…" : "")
             return isRequired ? word : "[\(word)]"

@@ -18,6 +18,7 @@ public enum MobiusCommandLine {
             SnapshotCommand.node,
             .command(RollbackCommand.self),
             MigrateCommand.node,
+            BackupCommand.node,
             .command(ServeCommand.self),
             .command(SmokeCommand.self),
             .command(AppendCommand.self),

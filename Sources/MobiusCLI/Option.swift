@@ -35,6 +35,14 @@ extension Option where Value == String {
         self.init(name, value: valueName, help: help, default: defaultValue, shownAs: defaultText, repeatable: repeatable,
                   invalidUTF8Advice: invalidUTF8Advice) { text in text }
     }
+
+    /// An option taking any text that must be given (`--out FILE`, shown without brackets);
+    /// parsing fails with `needs --out FILE; <whenMissing>` when it is not.
+    package init(required name: String, value valueName: String, help: String, whenMissing: String, invalidUTF8Advice: String? = nil) {
+        defaultValue = nil
+        spec = ArgumentSpec(kind: .option, name: name, valueName: valueName, help: help, isRequired: true, whenMissing: whenMissing,
+                            invalidUTF8Advice: invalidUTF8Advice) { text in text }
+    }
 }
 
 extension Option where Value == Int {
