@@ -1,3 +1,4 @@
+import POSIX
 /// Where a server listens and how it treats clients.
 public struct HTTPServerConfiguration: Sendable {
     /// The numeric address to listen on ("127.0.0.1", "::1", "0.0.0.0"; "localhost" means 127.0.0.1).

@@ -19,10 +19,11 @@ public enum WriterLock {
         }
         let fd = try io.open(path, O_RDWR | O_CREAT, mode: 0o644)
         do throws(JournalError) {
-            // Readers probe the lock with a momentary shared lock (`isHeld`); retrying for a
-            // few milliseconds keeps such a probe from being mistaken for another writer.
+            // Readers probe the lock with a momentary shared lock (`isHeld`); retrying for up
+            // to 250 ms keeps such a probe from being mistaken for another writer, even when a
+            // loaded machine deschedules the prober while it holds the probe.
             var acquired = try io.lock(fd, LOCK_EX | LOCK_NB, path: path)
-            for _ in 0..<20 where !acquired {
+            for _ in 0..<500 where !acquired {
                 usleep(500)
                 acquired = try io.lock(fd, LOCK_EX | LOCK_NB, path: path)
             }

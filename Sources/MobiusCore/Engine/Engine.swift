@@ -1,5 +1,6 @@
 import Integrity
 import Journal
+import POSIX
 import Synchronization
 
 /// The service's core: owns the journal writer and the snapshot folder, keeps every projection
@@ -21,6 +22,10 @@ public final class Engine: Sendable {
     let snapshots: SnapshotStore
     let live: Mutex<LiveState>
     private let foldTask: Mutex<Task<Void, Never>?>
+    /// The thread every engine's fold task runs on: off the cooperative pool, so extractions
+    /// decoding there (or anything else that keeps it busy) never hold up the folds each write
+    /// waits for.
+    static let folding = WorkerPool(threadCount: 1, name: "engine-fold")
 
     /// What the fold task and the callers share.
     struct LiveState {
@@ -69,7 +74,7 @@ public final class Engine: Sendable {
             let rebuilt = try configuration.stateBuilder.state(atSeq: writer.headSeq)
             if let warning = rebuilt.warning { configuration.warn(warning) }
             let engine = Engine(configuration: configuration, writer: writer, rebuilt: rebuilt, chain: writer.chainValue)
-            engine.foldTask.withLock { $0 = Task.detached { await engine.foldCommits(subscription) } }
+            engine.foldTask.withLock { $0 = Task.detached(executorPreference: Engine.folding) { await engine.foldCommits(subscription) } }
             return engine
         } catch {
             try? writer.close()

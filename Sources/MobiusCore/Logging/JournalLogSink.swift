@@ -51,10 +51,11 @@ public final class JournalLogSink: Sendable {
     /// Starts appending through `engine`, queued records first.
     public func attach(_ engine: Engine) {
         state.withLock { $0.engine = engine }
-        let task = Task { [wakes] in
+        // On the fold thread, not the cooperative pool: records reach the journal however busy the pool is.
+        let task = Task(executorPreference: Engine.folding) { [wakes, self] in
             for await _ in wakes {
-                await appendQueued()
-                if state.withLock({ $0.isFinished && $0.queue.isEmpty }) { return }
+                await self.appendQueued()
+                if self.state.withLock({ $0.isFinished && $0.queue.isEmpty }) { return }
             }
         }
         drain.withLock { $0 = task }

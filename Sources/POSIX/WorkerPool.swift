@@ -2,12 +2,13 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A small fixed set of threads that run request handlers: a `TaskExecutor`, so a handler's
-/// task and the tasks it awaits run here rather than on the event loop or the cooperative pool.
+/// A small fixed set of threads that run tasks: a `TaskExecutor`, so a task started with it as
+/// its preference (and the tasks it awaits) runs here rather than on the cooperative pool.
 ///
-/// A handler that blocks (decodes an image, waits on a journal sync) occupies one worker, and
-/// the loop keeps accepting and reading meanwhile. Threads live as long as the process; servers
-/// share `shared` unless given their own.
+/// The HTTP server runs request handlers on one: a handler that blocks (decodes an image, waits
+/// on a journal sync) occupies one worker, and the loop keeps accepting and reading meanwhile.
+/// The engine folds commits on another, so CPU-heavy work on the cooperative pool never delays
+/// the folds every write waits for. Threads live as long as the process.
 public final class WorkerPool: TaskExecutor, Sendable {
     /// Jobs waiting, oldest first, as a growable ring (`head` is the next to run).
     private struct Queue: Sendable {
@@ -29,20 +30,21 @@ public final class WorkerPool: TaskExecutor, Sendable {
     }
 
     /// The pool servers use by default: as many threads as processors, at least two.
-    public static let shared = WorkerPool(threadCount: max(2, ProcessInfo.processInfo.activeProcessorCount))
+    public static let shared = WorkerPool(threadCount: max(2, ProcessInfo.processInfo.activeProcessorCount), name: "http-worker")
 
     /// How many threads run jobs.
     public let threadCount: Int
     private let queue = Mutex(Queue())
     private let available = DispatchSemaphore(value: 0)
 
-    /// A pool of `threadCount` threads, started now (they live as long as the process).
-    public init(threadCount: Int) {
+    /// A pool of `threadCount` threads named `name-<index>`, started now (they live as long
+    /// as the process).
+    public init(threadCount: Int, name: String) {
         precondition(threadCount > 0, "a worker pool needs at least one thread")
         self.threadCount = threadCount
         for index in 0..<threadCount {
             let thread = Thread { [self] in self.run() }
-            thread.name = "http-worker-\(index)"
+            thread.name = "\(name)-\(index)"
             thread.start()
         }
     }
