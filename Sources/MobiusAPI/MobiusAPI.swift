@@ -86,6 +86,7 @@ public struct MobiusAPI: Sendable {
         case .adminAppend: return await append(request, requestId: requestId)
         case .adminLibraryAdd: return await addImage(request, query: query, requestId: requestId)
         case .adminLibraryRemove: return await removeImage(id: id ?? "", request, requestId: requestId)
+        case .adminMigrate: return await migrate(request, requestId: requestId)
         default: return APIResponse.error(.internalServerError, "route \(route.pattern) has no handler", requestId: requestId)
         }
     }

@@ -8,7 +8,7 @@ struct Route: Sendable {
     enum Name: String, Sendable {
         case index, health, metrics, contractMetrics, extract, batch
         case library, libraryImage, reviewQueue, resolve, schema, releases, snapshots, events
-        case adminSnapshot, adminRollback, adminAppend, adminLibraryAdd, adminLibraryRemove
+        case adminSnapshot, adminRollback, adminAppend, adminLibraryAdd, adminLibraryRemove, adminMigrate
     }
 
     let name: Name
@@ -47,6 +47,7 @@ struct Route: Sendable {
         Route(.adminAppend, "/api/admin/append", [.post], needsToken: true),
         Route(.adminLibraryAdd, "/api/admin/library", [.post], needsToken: true),
         Route(.adminLibraryRemove, "/api/admin/library/{id}/remove", [.post], needsToken: true),
+        Route(.adminMigrate, "/api/admin/migrate", [.post], needsToken: true),
     ]
 
     /// The route whose pattern `path` matches, and the `{id}` segment (percent-decoded) when it has one.

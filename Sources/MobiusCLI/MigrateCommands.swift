@@ -21,9 +21,32 @@ enum MigrateCommand {
         return "applied  \(entry.id)  \(Timestamp.iso8601(microseconds: applied.appliedAt))  seq \(applied.appliedSeq)  \(entry.summary)\(drift)"
     }
 
-    /// Runs `migrate` in `session`'s engine and prints what it did; its exit status.
-    static func run(_ io: CommandIO, _ session: EngineSession, _ name: String, dryRun: Bool,
+    /// Runs `migrate` in `session`'s engine — or, when a server holds the journal, through its
+    /// `POST /api/admin/migrate` — and prints what it did; its exit status.
+    static func run(_ io: CommandIO, _ session: EngineSession, _ name: String, target: String?, dryRun: Bool,
                     _ migrate: @escaping @Sendable (Engine) async throws(EngineError) -> MigrationRun) async throws(CommandFailure) -> ExitStatus {
+        if let server = RunningServer.holding(session.data) {
+            server.announce(io, commandPath: ["migrate", name])
+            let body = JSONLine.value { json in
+                json.writeObject { json in
+                    json.write(name, forKey: "direction")
+                    if let target { json.write(target, forKey: "to") }
+                    json.write(dryRun, forKey: "dryRun")
+                }
+            }
+            let (status, answer) = try server.call("/api/admin/migrate", body: Array(body.utf8))
+            guard status == 200 || status == 409, let object = RunningServer.object(in: answer), let steps = object["steps"] as? [[String: Any]] else {
+                throw server.failure(status: status, body: answer)
+            }
+            let failure = (object["failure"] as? [String: Any]).map { ($0["id"] as? String ?? "?", $0["error"] as? String ?? "") }
+            let run = MigrationRun(steps: steps.map { step in
+                MigrationStep(id: step["id"] as? String ?? "?", direction: step["direction"] as? String == "down" ? .down : .up,
+                              checksum: step["checksum"] as? String ?? "", changes: step["changes"] as? String ?? "",
+                              problems: step["problems"] as? [String] ?? [], durationMs: step["durationMs"] as? Double ?? 0,
+                              seq: (step["seq"] as? Int).map(UInt64.init))
+            }, failure: failure.map { (id: $0.0, message: $0.1) })
+            return report(run, dryRun: dryRun, io: io, commandPath: ["migrate", name])
+        }
         let run = try await session.run(io, commandPath: ["migrate", name], snapshotsOnClose: !dryRun) { (engine) throws(CommandFailure) in
             try await CommandFailure.awaiting { () throws(EngineError) in try await migrate(engine) }
         }
@@ -127,7 +150,7 @@ struct MigrateUpCommand: AsyncCommand {
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         let (target, dryRun) = (target, dryRun)
-        return try await MigrateCommand.run(io, session, "up", dryRun: dryRun) { (engine) throws(EngineError) in
+        return try await MigrateCommand.run(io, session, "up", target: target, dryRun: dryRun) { (engine) throws(EngineError) in
             try await engine.migrateUp(.shipped, to: target, dryRun: dryRun)
         }
     }
@@ -158,7 +181,7 @@ struct MigrateDownCommand: AsyncCommand {
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         let (target, dryRun) = (target!, dryRun)
-        return try await MigrateCommand.run(io, session, "down", dryRun: dryRun) { (engine) throws(EngineError) in
+        return try await MigrateCommand.run(io, session, "down", target: target, dryRun: dryRun) { (engine) throws(EngineError) in
             try await engine.migrateDown(.shipped, to: target, dryRun: dryRun)
         }
     }

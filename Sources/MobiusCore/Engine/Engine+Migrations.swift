@@ -15,6 +15,11 @@ public struct MigrationStep: Sendable {
     public var durationMs: Double
     /// The seq of its `migration.applied` / `migration.reverted`; nil in a dry run.
     public var seq: UInt64?
+
+    /// A step with the given fields (as a server reports them, too).
+    public init(id: String, direction: Direction, checksum: String, changes: String, problems: [String], durationMs: Double, seq: UInt64? = nil) {
+        (self.id, self.direction, self.checksum, self.changes, self.problems, self.durationMs, self.seq) = (id, direction, checksum, changes, problems, durationMs, seq)
+    }
 }
 
 /// What `migrate up` / `migrate down` did: the steps taken in order and, if one failed, which
@@ -22,6 +27,12 @@ public struct MigrationStep: Sendable {
 public struct MigrationRun: Sendable {
     public var steps: [MigrationStep]
     public var failure: (id: String, message: String)?
+
+    /// A run with the given steps and failure.
+    public init(steps: [MigrationStep], failure: (id: String, message: String)?) {
+        self.steps = steps
+        self.failure = failure
+    }
 }
 
 extension Engine {
