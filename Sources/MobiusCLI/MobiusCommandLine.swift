@@ -18,6 +18,7 @@ public enum MobiusCommandLine {
             SnapshotCommand.node,
             .command(RollbackCommand.self),
             .command(ServeCommand.self),
+            .command(MonitorCommand.self),
             .command(SmokeCommand.self),
             .command(AppendCommand.self),
             .command(InspectCommand.self),

@@ -3,6 +3,7 @@ import HTTP
 @testable import MobiusCLI
 import MobiusAPI
 import MobiusCore
+import POSIX
 import TestSupport
 
 /// The service as `serve` runs it (an engine over a temporary data folder, the MobiusAPI
@@ -32,6 +33,15 @@ final class LiveService: Sendable {
             return await api.handle(request)
         }
         url = "http://127.0.0.1:\(server.localAddress.port)"
+    }
+
+    /// A loopback port nothing listens on (bound by the kernel's choice, then released).
+    static func unusedPort() throws -> UInt16 {
+        let kernel = Kernel.live
+        let probe = try kernel.makeSocket(.ipv4)
+        defer { try? kernel.close(probe) }
+        try kernel.bind(probe, to: .loopbackIPv4(port: 0))
+        return try kernel.localAddress(of: probe).port
     }
 
     /// The options naming this service and its token file.

@@ -89,11 +89,7 @@ import Testing
     }
 
     @Test func nothingListeningFailsEveryCheck() async throws {
-        let kernel = Kernel.live
-        let probe = try kernel.makeSocket(.ipv4)
-        try kernel.bind(probe, to: .loopbackIPv4(port: 0))
-        let port = try kernel.localAddress(of: probe).port
-        try kernel.close(probe)
+        let port = try LiveService.unusedPort()
         let run = await BlockingRun(["smoke", "--url", "http://127.0.0.1:\(port)", "--timeout", "1s"])
         #expect(run.status == .checkFailed)
         #expect(run.lines.first?.hasPrefix("FAIL connectivity: GET http://127.0.0.1:\(port)/: connection refused") == true, "\(run.output)")

@@ -268,7 +268,8 @@ public struct MonitorLoop: Sendable {
         return Int((time + step - 1) / step)
     }
 
-    static func nanoseconds(_ duration: Duration) -> Int64 {
+    /// `duration` in whole nanoseconds.
+    public static func nanoseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
