@@ -5,7 +5,7 @@ import POSIX
 import TestSupport
 import Testing
 
-/// `monitor` for real: a real in-process service and windows of a few seconds. The schedule
+/// `monitor` for real: a real `serve` process and windows of a few seconds. The schedule
 /// and the triggers are tested in detail with a fake clock in `MonitorLoopTests`.
 @Suite(.serialized) struct MonitorCommandTests {
     static func files(_ folder: String) -> [String] {
@@ -24,46 +24,49 @@ import Testing
         #expect(Self.files(reports) == ["monitoring-report.json", "monitoring-snapshot-T+1s.json", "monitoring-snapshot-T+2s.json"])
         #expect(run.lines.filter { $0.contains(" poll ") && $0.contains(": ok") }.count == 5)
         #expect(run.lines.last?.hasPrefix("monitor: window of 2s passed with no trigger (5 poll(s), 0 failed, 0 skipped; 2 checkpoint(s) written)") == true, "\(run.output)")
-        #expect(service.engine.projections.health.checks == 5, "every poll is a health.check in the journal")
-        #expect(service.engine.projections.health.consecutiveFailedChecks == 0)
+        #expect(try service.eventCount("health.check") == 5, "every poll is a health.check in the journal")
+        #expect((try service.json("/health")["checks"] as? [String: Any])?["consecutiveFailedChecks"] as? Int == 0)
         let last = try Self.object(reports + "/monitoring-snapshot-T+2s.json")
         #expect(last["polls"] as? Int == 5 && last["healthChecksRecorded"] as? Int == 5)
         #expect(try Self.object(reports + "/monitoring-report.json")["state"] as? String == "passed")
 
         let again = await BlockingRun(["monitor", "--window", "1s", "--interval", "1s", "--report-dir", reports] + service.options)
         #expect(again.status == .usageOrUnreadable && again.errors.contains("already holds monitoring-snapshot-T+1s.json"), "\(again.errors)")
-        await service.stop()
+        service.stop()
     }
 
     @Test func failuresDuringTheWindowFireTheTriggerAndRollBack() async throws {
         let service = try LiveService()
-        _ = try await service.engine.addImage(bytes: GeneratedImage.pgm(seed: 1), id: "before", source: "test")
-        let snapshot = try await service.engine.createSnapshot()
-        _ = try await service.engine.addImage(bytes: GeneratedImage.pgm(seed: 2), id: "after", source: "test")
+        #expect(try service.admin("/api/admin/library?source=test&id=before", body: GeneratedImage.pgm(seed: 1), contentType: "image/x-portable-anymap").status.code == 201)
+        let snapshot = try #require(try JSONSerialization.jsonObject(with: Data(service.admin("/api/admin/snapshot").body)) as? [String: Any])
+        let snapshotId = try #require(snapshot["id"] as? String)
+        #expect(try service.admin("/api/admin/library?source=test&id=after", body: GeneratedImage.pgm(seed: 2), contentType: "image/x-portable-anymap").status.code == 201)
         let reports = service.directory.appending("reports")
-        let engine = service.engine
         async let monitored = BlockingRun(["monitor", "--window", "20s", "--interval", "500ms", "--checkpoints", "1s,20s", "--auto-rollback",
                                            "--report-dir", reports] + service.options)
         try await Task.sleep(for: .milliseconds(1_500))
-        for _ in 0..<4 { _ = try? await engine.extract(bytes: Array("not an image".utf8), source: "broken upload") }
+        // Undecodable uploads: each is an extraction.failed, so the failure rate climbs to 1.
+        let client = try service.client()
+        for _ in 0..<4 { #expect(try client.post("/api/dhash/extract", body: Array("not an image".utf8), contentType: "application/octet-stream").status.code == 422) }
         let run = await monitored
         #expect(run.status == .checkFailed, "\(run.output)\(run.errors)")
-        #expect(run.lines.first?.contains("auto-rollback to snapshot \(snapshot.header.id)") == true, "the newest verified snapshot, no deployment naming one")
+        #expect(run.lines.first?.contains("auto-rollback to snapshot \(snapshotId)") == true, "the newest verified snapshot, no deployment naming one")
         #expect(run.output.contains("TRIGGER failure rate 1 > 0.1 (CRITICAL)"), "\(run.output)")
         #expect(run.lines.last?.hasPrefix("monitor: trigger failure_rate fired") == true, "\(run.output)")
-        #expect(service.engine.projections.library.count == 1, "the library is back at the snapshot")
-        let rollback = try #require(service.engine.projections.releases.rollbacks.last?.rollback)
-        #expect(rollback.trigger == "failure_rate" && rollback.snapshotId == snapshot.header.id)
+        #expect(try service.json("/api/library")["count"] as? Int == 1, "the library is back at the snapshot")
+        let releases = try #require(MonitorProbe.releases(inAnswer: try service.client().get("/api/releases").body))
+        let rollback = try #require(releases.rollbacks.last?.rollback)
+        #expect(rollback.trigger == "failure_rate" && rollback.snapshotId == snapshotId)
         #expect(Self.files(reports) == ["monitoring-report.json", "monitoring-snapshot-T+1s.json"], "T+20s never came")
         #expect(try Self.object(reports + "/monitoring-report.json")["state"] as? String == "rolled back")
-        await service.stop()
+        service.stop()
     }
 
     @Test func aServiceThatIsNotThereIsFailedChecksNotACrash() async throws {
         let directory = try TemporaryDirectory("mobius-monitor")
         defer { directory.remove() }
         let token = directory.appending("admin-token")
-        FileManager.default.createFile(atPath: token, contents: Data("t\n".utf8), attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: token, contents: Data("t\n".utf8), attributes: [.posixPermissions: 0o600]))
         let port = try LiveService.unusedPort()
         let run = await BlockingRun(["monitor", "--url", "http://127.0.0.1:\(port)", "--window", "2s", "--interval", "500ms", "--timeout", "300ms",
                                      "--report-dir", directory.appending("r"), "--admin-token-file", token])
@@ -88,7 +91,7 @@ import Testing
         try Data("[1,2]".utf8).write(to: URL(fileURLWithPath: saved))
         let bad = await BlockingRun(["monitor", "--window", "1s", "--interval", "1s", "--baseline", saved, "--report-dir", service.directory.appending("r3")] + service.options)
         #expect(bad.status == .usageOrUnreadable && bad.errors.contains("is not a saved GET /metrics/dhash answer"), "\(bad.errors)")
-        await service.stop()
+        service.stop()
     }
 
     @Test(arguments: [
