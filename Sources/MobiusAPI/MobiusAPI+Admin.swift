@@ -22,13 +22,14 @@ extension MobiusAPI {
         }
     }
 
-    /// `POST /api/admin/rollback {"toSnapshot"|"toSeq", "force", "dryRun", "reason"}`: 200 with
+    /// `POST /api/admin/rollback {"toSnapshot"|"toSeq", "force", "dryRun", "reason", "trigger"}`: 200 with
     /// the plan (`current` and `target` figures) and, unless a dry run, the outcome; 409 when
-    /// refused (health OK without force, or the target does not verify).
+    /// refused (health OK without force, or the target does not verify). `trigger` names the
+    /// rollback trigger that fired, for an automatic rollback (`monitor --auto-rollback`).
     func rollback(_ request: HTTPRequest, requestId: String) async -> HTTPResponse {
-        let target: RollbackTarget, force: Bool, dryRun: Bool, reason: String
+        let target: RollbackTarget, force: Bool, dryRun: Bool, reason: String, trigger: String?
         do throws(JSONBody.Problem) {
-            let body = try JSONBody(request.body, allowed: ["toSnapshot", "toSeq", "force", "dryRun", "reason"])
+            let body = try JSONBody(request.body, allowed: ["toSnapshot", "toSeq", "force", "dryRun", "reason", "trigger"])
             switch (try body.string("toSnapshot"), try body.integer("toSeq")) {
             case (let id?, nil): target = .snapshot(id)
             case (nil, let seq?): target = .seq(seq)
@@ -37,6 +38,7 @@ extension MobiusAPI {
             }
             (force, dryRun) = (try body.flag("force"), try body.flag("dryRun"))
             reason = try body.string("reason") ?? "operator rollback (HTTP)"
+            trigger = try body.string("trigger")
         } catch {
             return APIResponse.error(.badRequest, error.message, requestId: requestId)
         }
@@ -53,7 +55,7 @@ extension MobiusAPI {
                     }
                 }
             }
-            let outcome = try await engine.rollback(to: target, reason: reason, force: force, requestId: requestId)
+            let outcome = try await engine.rollback(to: target, reason: reason, trigger: trigger, force: force, requestId: requestId)
             return APIResponse.json(requestId: requestId) { json in
                 json.writeObject { json in
                     Self.write(outcome.plan, to: &json)

@@ -20,6 +20,7 @@ public enum MobiusCommandLine {
             MigrateCommand.node,
             BackupCommand.node,
             .command(ServeCommand.self),
+            .command(MonitorCommand.self),
             .command(SmokeCommand.self),
             .command(AppendCommand.self),
             .command(InspectCommand.self),

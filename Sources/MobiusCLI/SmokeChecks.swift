@@ -131,7 +131,7 @@ struct SmokeChecks {
             }
         }
         if metrics["last_reset"] != .null { try expectTimestamp(metrics, "last_reset", path: "metrics.last_reset") }
-        return "every field with its type; \(counts["total_extractions"]!) extraction(s), failure rate \(Self.fixed(rate, 3)), queue \(counts["low_confidence_queue_length"]!)"
+        return "every field with its type; \(counts["total_extractions"]!) extraction(s), failure rate \(DecimalText.fixed(rate, 3)), queue \(counts["low_confidence_queue_length"]!)"
     }
 
     private func journal() throws -> String {
@@ -181,7 +181,7 @@ struct SmokeChecks {
         guard value["lowConfidence"]?.boolValue != nil else { throw Failed("lowConfidence is \(Self.shown(value["lowConfidence"])), not a boolean") }
         guard let duration = value["duration_ms"]?.numberValue, duration >= 0 else { throw Failed("duration_ms is \(Self.shown(value["duration_ms"])), not a number") }
         guard let seq = value["seq"]?.integerValue else { throw Failed("seq is \(Self.shown(value["seq"])), not a whole number") }
-        return "hash \(image.expectedHash) as expected for \(image.label) (\(image.width)×\(image.height), confidence \(Self.fixed(confidence, 3)), seq \(seq))"
+        return "hash \(image.expectedHash) as expected for \(image.label) (\(image.width)×\(image.height), confidence \(DecimalText.fixed(confidence, 3)), seq \(seq))"
     }
 
     // MARK: Helpers
@@ -235,14 +235,5 @@ struct SmokeChecks {
     static func excerpt(_ bytes: [UInt8]) -> String {
         let text = String(decoding: bytes.prefix(120), as: UTF8.self)
         return Echoed.escapingControlCharacters(text) + (bytes.count > 120 ? "…" : "")
-    }
-
-    /// `value` with `digits` decimals, as JavaScript's `toFixed` prints it.
-    static func fixed(_ value: Double, _ digits: Int) -> String {
-        let scale = (0..<digits).reduce(1.0) { value, _ in value * 10 }
-        let scaled = (value * scale).rounded()
-        let whole = Int64(scaled) / Int64(scale), fraction = abs(Int64(scaled) % Int64(scale))
-        let padded = String(repeating: "0", count: max(0, digits - String(fraction).count)) + String(fraction)
-        return digits == 0 ? "\(whole)" : "\(scaled < 0 && whole == 0 ? "-" : "")\(whole).\(padded)"
     }
 }

@@ -87,8 +87,9 @@ import Testing
             #expect(await service.admin("/api/admin/rollback", json: body).0 == 400, "\(body)")
         }
         #expect(await service.admin("/api/admin/rollback", json: #"{"toSnapshot":"nope","force":true}"#).0 == 404)
-        let (done, outcome) = await service.admin("/api/admin/rollback", json: #"{"toSnapshot":"\#(snapshotId)","force":true,"reason":"test"}"#)
+        let (done, outcome) = await service.admin("/api/admin/rollback", json: #"{"toSnapshot":"\#(snapshotId)","force":true,"reason":"test","trigger":"failure_rate"}"#)
         #expect(done == 200 && outcome["dryRun"] as? Bool == false && outcome["emergencySnapshotId"] is String, "\(outcome)")
+        #expect(service.engine.projections.releases.rollbacks.last?.rollback.trigger == "failure_rate", "an automatic rollback names its trigger")
         #expect(service.engine.projections.library.count == 1)
         #expect(await service.call(.get, "/api/library/later").0 == 404)
         await service.close()

@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func helpNamesOnlyCommandsThatExist() {
-        #expect(failure(["help", "frob"])?.failure.message == "no command 'frob'; choose from help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, backup, serve, smoke, append, inspect, verify, stats, bench")
+        #expect(failure(["help", "frob"])?.failure.message == "no command 'frob'; choose from help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, backup, serve, monitor, smoke, append, inspect, verify, stats, bench")
         #expect(failure(["help", "bench", "jornal"])?.failure.message == "no command 'bench jornal'; did you mean 'bench journal'?")
         #expect(failure(["help", "hash", "x"])?.failure.message == "no command 'hash x'; 'hash' has no subcommands")
     }
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func commandsAndSubcommandsAreResolvedOrRefused() {
-        #expect(failure([])?.failure.message == "no command given; name one: help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, backup, serve, smoke, append, inspect, verify, stats or bench")
+        #expect(failure([])?.failure.message == "no command given; name one: help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, backup, serve, monitor, smoke, append, inspect, verify, stats or bench")
         #expect(failure(["hsah"])?.failure.message == "unknown command 'hsah'; did you mean 'hash'?")
         #expect(failure(["bench"])?.path == ["bench"])
         #expect(failure(["bench"])?.failure.message == "needs a subcommand: journal, index, json, replay, startup or snapshot")

@@ -2,18 +2,17 @@ import Foundation
 import HTTP
 import Imaging
 @testable import MobiusCLI
-import MobiusAPI
 import POSIX
 import TestSupport
 import Testing
 
-/// `smoke` against a real in-process service, against one whose answers are wrong in type or
+/// `smoke` against a real `serve` process, against one (behind a proxy) whose answers are wrong in type or
 /// value, and with nothing listening.
 @Suite struct SmokeCommandTests {
     @Test func aHealthyServicePassesEveryCheck() async throws {
         let service = try LiveService()
         let run = await BlockingRun(["smoke"] + service.options)
-        await service.stop()
+        service.stop()
         #expect(run.status == .success, "\(run.output)\(run.errors)")
         #expect(run.lines.map { String($0.prefix(while: { $0 != ":" })) }
             == ["PASS connectivity", "PASS health", "PASS metrics", "PASS journal", "PASS extraction", "5 passed, 0 failed"])
@@ -28,7 +27,7 @@ import Testing
         try Data(GeneratedImage.pgm(seed: 3)).write(to: URL(fileURLWithPath: image))
         let expected = try Fingerprinter.fingerprint(GeneratedImage.pgm(seed: 3)).hash.hex
         let own = await BlockingRun(["smoke", "--image", image] + service.options)
-        await service.stop()
+        service.stop()
         #expect(own.status == .success, "\(own.output)")
         #expect(own.output.contains("hash \(expected) as expected"))
     }
@@ -44,22 +43,12 @@ import Testing
         #expect(try options.adminToken(environment: ["MOBIUS_ADMIN_TOKEN": "from-env"]) == "from-env")
         chmod(service.tokenFile, 0o644)
         #expect(throws: CommandFailure.self) { try options.adminToken(environment: [:]) }
-        await service.stop()
+        service.stop()
     }
 
     static func parsed(_ words: [String]) -> SmokeCommand? {
         guard case .run(_, let runnable) = Invocation(parsing: words.map { CommandWord($0) }, root: MobiusCommandLine.root) else { return nil }
         return runnable.command as? SmokeCommand
-    }
-
-    /// A service whose routes answer with `rewrite` applied to the real answer's JSON text.
-    static func tampered(_ path: String, status: Int? = nil, _ rewrite: @escaping @Sendable (String) -> String) throws -> LiveService {
-        try LiveService { api, request in
-            let real = await api.handle(request)
-            guard request.path == path, case .bytes(let bytes) = real.body else { return real }
-            let text = rewrite(String(decoding: bytes, as: UTF8.self))
-            return HTTPResponse(status: status.map { HTTPStatus(code: $0) } ?? real.status, fields: ["Content-Type": "application/json"], body: .bytes(Array(text.utf8)))
-        }
     }
 
     static let tamperings: [(path: String, status: Int?, from: String, to: String, failing: String, says: String)] = [
@@ -79,9 +68,13 @@ import Testing
     @Test("a wrong answer fails its check, naming what is wrong", arguments: tamperings.indices)
     func wrongAnswers(index: Int) async throws {
         let tampering = Self.tamperings[index]
-        let service = try Self.tampered(tampering.path, status: tampering.status) { $0.replacingOccurrences(of: tampering.from, with: tampering.to) }
-        let run = await BlockingRun(["smoke"] + service.options)
-        await service.stop()
+        let service = try LiveService()
+        let proxy = try TamperingProxy(to: service.url, path: tampering.path, status: tampering.status) {
+            $0.replacingOccurrences(of: tampering.from, with: tampering.to)
+        }
+        let run = await BlockingRun(["smoke", "--url", proxy.url, "--admin-token-file", service.tokenFile])
+        await proxy.stop()
+        service.stop()
         #expect(run.status == .checkFailed)
         let line = run.lines.first { $0.hasPrefix("FAIL \(tampering.failing):") }
         #expect(line?.contains(tampering.says) == true, "\(run.output)")
@@ -89,11 +82,7 @@ import Testing
     }
 
     @Test func nothingListeningFailsEveryCheck() async throws {
-        let kernel = Kernel.live
-        let probe = try kernel.makeSocket(.ipv4)
-        try kernel.bind(probe, to: .loopbackIPv4(port: 0))
-        let port = try kernel.localAddress(of: probe).port
-        try kernel.close(probe)
+        let port = try LiveService.unusedPort()
         let run = await BlockingRun(["smoke", "--url", "http://127.0.0.1:\(port)", "--timeout", "1s"])
         #expect(run.status == .checkFailed)
         #expect(run.lines.first?.hasPrefix("FAIL connectivity: GET http://127.0.0.1:\(port)/: connection refused") == true, "\(run.output)")
