@@ -32,7 +32,7 @@ let package = Package(
         // Events, projections, snapshots and the engine; folds are pure, the engine owns files.
         .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX", "CZlib"]),
         .target(name: "MobiusAPI", dependencies: ["HTTP", "MobiusCore", "Journal", "JSON", "Integrity"]),
-        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench", "MobiusCore", "MobiusAPI", "HTTP", "POSIX"]),
+        .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench", "MobiusCore", "MobiusAPI", "HTTP", "POSIX", "CLinux"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         // HTTP/1.1 server on the system layer: a pure parser and connection state machine, an epoll loop, a worker pool.
         .target(name: "HTTP", dependencies: ["POSIX"]),
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging", "MobiusCore"]),
         .testTarget(
             name: "MobiusCLITests",
-            dependencies: ["MobiusCLI", "MobiusCore", "MobiusAPI", "HTTP", "Journal", "POSIX", "TestSupport"],
+            dependencies: ["MobiusCLI", "MobiusCore", "MobiusAPI", "HTTP", "Journal", "POSIX", "CLinux", "TestSupport"],
             // Read through #filePath, so that RECORD_GOLDEN=1 can write them where they are committed.
             exclude: ["Golden"]
         ),

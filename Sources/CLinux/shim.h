@@ -13,4 +13,12 @@
 
 int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 int pipe2(int pipefd[2], int flags);
+
+// For `deploy` starting a server that outlives it: a new session (glibc's POSIX_SPAWN_SETSID,
+// 0x80) and a working folder for the child (glibc 2.29+), both _GNU_SOURCE-only in <spawn.h>.
+#include <spawn.h>
+#define MOBIUS_POSIX_SPAWN_SETSID 0x80
+int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
+// And no descriptor of deploy's (its HTTP client sockets, its caller's pipes) leaks into the server (glibc 2.34+).
+int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 #endif

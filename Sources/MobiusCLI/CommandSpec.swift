@@ -38,8 +38,9 @@ package struct CommandSpec: Sendable {
         self.exitDetails = exits
     }
 
-    /// Options every command answers without declaring them: help, and at the top the version.
-    package static let reservedNames: Set<String> = ["--help", "-h", "--version"]
+    /// Options every command answers without declaring them: help. (`--version` is answered
+    /// only before a command, so a command may declare it: `deploy --version V`.)
+    package static let reservedNames: Set<String> = ["--help", "-h"]
 
     /// The options and flags, in declaration order.
     package var options: [ArgumentSpec] { arguments.filter { $0.kind != .positional } }

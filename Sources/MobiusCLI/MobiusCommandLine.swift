@@ -19,6 +19,7 @@ public enum MobiusCommandLine {
             .command(RollbackCommand.self),
             MigrateCommand.node,
             BackupCommand.node,
+            .command(DeployCommand.self),
             .command(ServeCommand.self),
             .command(MonitorCommand.self),
             .command(SmokeCommand.self),

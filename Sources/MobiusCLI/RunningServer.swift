@@ -35,6 +35,23 @@ struct RunningServer {
         throw failure(status: status, body: answer)
     }
 
+    /// `GET path`; the body of a 2xx answer, else the failure `post` would throw.
+    func get(_ path: String, timeout: Duration = .seconds(10)) throws(CommandFailure) -> [UInt8] {
+        var configuration = HTTPClient.Configuration()
+        configuration.requestTimeout = timeout
+        configuration.connectTimeout = timeout
+        let client = HTTPClient(endpoint: endpoint, configuration: configuration)
+        defer { client.close() }
+        let response: HTTPClientResponse
+        do {
+            response = try client.get(path)
+        } catch {
+            throw CommandFailure(.checkFailed, "the server at \(url) did not answer: \(error)")
+        }
+        guard (200..<300).contains(response.status.code) else { throw failure(status: response.status.code, body: response.body) }
+        return response.body
+    }
+
     /// The failure an answer other than 2xx stands for (see `post`).
     func failure(status: Int, body: [UInt8]) -> CommandFailure {
         let message = Self.errorMessage(in: body) ?? "status \(status)"

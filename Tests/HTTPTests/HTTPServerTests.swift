@@ -258,11 +258,15 @@ import POSIX
     /// counted through the syscall funnel: the two per-request costs tools/bench-http's profile
     /// found (two TCP segments per response; an extra read after every request).
     @Test func eachResponseLeavesInOneSendAndNoReadComesBackEmpty() async throws {
-        let sends = Counter(), emptyReads = Counter()
+        let sends = Counter(), shortOrRefused = Counter(), emptyReads = Counter()
         var calls = SyscallTable.live
         calls.send = { fd, buffer, flags in
             sends.increment()
-            return SyscallTable.live.send(fd, buffer, flags)
+            let result = SyscallTable.live.send(fd, buffer, flags)
+            // A send the kernel took only part of (or refused for now) is followed by another:
+            // that is flow control, not a response split in two.
+            if case .success(let count) = result, count == buffer.count {} else { shortOrRefused.increment() }
+            return result
         }
         calls.read = { fd, buffer in
             let result = SyscallTable.live.read(fd, buffer)
@@ -277,7 +281,7 @@ import POSIX
                 #expect(response?.status == 200)
                 #expect(response?.text.hasPrefix("GET /\(index) 0") == true)
             }
-            #expect(sends.count == 5)
+            #expect(sends.count - shortOrRefused.count == 5)
             #expect(emptyReads.count == 0)
         }
     }

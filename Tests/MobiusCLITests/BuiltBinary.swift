@@ -1,4 +1,6 @@
+import CLinux
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +32,7 @@ enum BuiltBinary {
     /// Runs the binary with `arguments`, its descriptors 0, 1 and 2 set up by `streams`: closed
     /// (nil) or opened on the given path (0 for reading, 1 and 2 for writing, truncated).
     /// `posix_spawn` because Foundation's `Process` cannot start a child with a descriptor closed.
-    static func spawn(_ arguments: [String], streams: [String?]) throws -> Outcome {
+    static func spawn(_ arguments: [String], streams: [String?], environment: [String: String]? = nil, in folder: String? = nil) throws -> Outcome {
         precondition(streams.count == 3)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -43,14 +45,34 @@ enum BuiltBinary {
                 posix_spawn_file_actions_addclose(&actions, Int32(descriptor))
             }
         }
+        if let folder { posix_spawn_file_actions_addchdir_np(&actions, folder) }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        let envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { (argv + (envp ?? [])).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let result = envp.map { envp in posix_spawn(&pid, path, &actions, nil, argv, envp) } ?? posix_spawn(&pid, path, &actions, nil, argv, environ)
         try #require(result == 0, "posix_spawn: \(String(cString: strerror(result)))")
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED / WEXITSTATUS, which Swift does not import as functions.
         return Outcome(pid: pid, status: status & 0x7F == 0 ? (status >> 8) & 0xFF : nil)
+    }
+
+    /// Runs the binary with `MOBIUS_ADMIN_TOKEN` unset (plus `environment`) and `input` on
+    /// standard input; its exit status, standard output and standard error. It blocks: call it
+    /// off the cooperative pool (`onOwnThread`). Streams go through files and the child is reaped
+    /// with waitpid, not Foundation's Process, whose SIGCHLD handling was seen to miss an exit
+    /// when another process (deploy) ended a sibling child at the same time.
+    static func capture(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                        in folder: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let scratch = try TemporaryDirectory("mobius-capture")
+        defer { scratch.remove() }
+        let (inPath, outPath, errPath) = (scratch.appending("in"), scratch.appending("out"), scratch.appending("err"))
+        try Data((input ?? "").utf8).write(to: URL(fileURLWithPath: inPath))
+        var base = ProcessInfo.processInfo.environment
+        base.removeValue(forKey: "MOBIUS_ADMIN_TOKEN")
+        let outcome = try spawn(arguments, streams: [inPath, outPath, errPath], environment: base.merging(environment) { $1 }, in: folder)
+        func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return (outcome.status ?? -1, read(outPath), read(errPath))
     }
 }

@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func helpNamesOnlyCommandsThatExist() {
-        #expect(failure(["help", "frob"])?.failure.message == "no command 'frob'; choose from help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, backup, serve, monitor, smoke, append, inspect, verify, stats, bench")
+        #expect(failure(["help", "frob"])?.failure.message == "no command 'frob'; choose from help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, backup, deploy, serve, monitor, smoke, append, inspect, verify, stats, bench")
         #expect(failure(["help", "bench", "jornal"])?.failure.message == "no command 'bench jornal'; did you mean 'bench journal'?")
         #expect(failure(["help", "hash", "x"])?.failure.message == "no command 'hash x'; 'hash' has no subcommands")
     }
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func commandsAndSubcommandsAreResolvedOrRefused() {
-        #expect(failure([])?.failure.message == "no command given; name one: help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, backup, serve, monitor, smoke, append, inspect, verify, stats or bench")
+        #expect(failure([])?.failure.message == "no command given; name one: help, hash, extract, library, lcm, replay, restore, snapshot, rollback, migrate, backup, deploy, serve, monitor, smoke, append, inspect, verify, stats or bench")
         #expect(failure(["hsah"])?.failure.message == "unknown command 'hsah'; did you mean 'hash'?")
         #expect(failure(["bench"])?.path == ["bench"])
         #expect(failure(["bench"])?.failure.message == "needs a subcommand: journal, index, json, replay, startup or snapshot")
@@ -85,7 +85,7 @@ import Testing
     /// `hash` and `help` touch no data folder, so they refuse `--data` and say who takes it.
     @Test func dataIsAnOptionOfTheCommandsThatTouchData() {
         #expect(failure(["hash", "--data", "d", "f"])?.failure.message
-            == "unknown option '--data' (an option of extract, library add, library list, library show, library remove, lcm list, lcm resolve, replay, restore, snapshot create, snapshot list, snapshot verify, rollback, migrate status, migrate up, migrate down, backup create, serve, append, inspect, verify, stats, bench journal, bench json, bench replay, bench startup, bench snapshot); hash takes --json, --size, --workers, --max-pixels")
+            == "unknown option '--data' (an option of extract, library add, library list, library show, library remove, lcm list, lcm resolve, replay, restore, snapshot create, snapshot list, snapshot verify, rollback, migrate status, migrate up, migrate down, backup create, deploy, serve, append, inspect, verify, stats, bench journal, bench json, bench replay, bench startup, bench snapshot); hash takes --json, --size, --workers, --max-pixels")
         #expect(failure(["help", "--data", "d"])?.failure.message.hasPrefix("unknown option '--data' (an option of extract") == true)
         #expect(failure(["bench", "index", "--data", "d"]) != nil)
         for path in [["append", "--stdin"], ["inspect"], ["verify"], ["stats"], ["bench", "journal"], ["bench", "startup"], ["bench", "snapshot"]] {
