@@ -87,6 +87,21 @@ def status_field(path, pid, field):
     return float("nan")
 
 
+def process_cpu_seconds(pid):
+    """utime + stime of `pid` and of the processes under it (nginx's workers), in seconds."""
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                total += sum(process_cpu_seconds(int(child)) for child in f.read().split())
+    except OSError:
+        pass
+    return total
+
+
 def stop(process, sig=signal.SIGTERM, seconds=15):
     if process.poll() is not None:
         return
@@ -226,7 +241,7 @@ def cleanup():
 
 # MARK: stages
 
-def health_stage(mobius_port):
+def health_stage(mobius_port, mobius_pid):
     status, _, body = get(mobius_port, "/health")
     if status != 200:
         raise SystemExit(f"bench-http: GET /health answered {status}: {body[:200]!r}")
@@ -236,6 +251,7 @@ def health_stage(mobius_port):
     nginx, nginx_port = start_nginx(body)
     hummingbird, hummingbird_port = start_hummingbird(body_file)
     targets = {"mobius-dhash": mobius_port, "nginx": nginx_port, "Hummingbird 2": hummingbird_port}
+    pids = {"mobius-dhash": mobius_pid, "nginx": nginx.pid, "Hummingbird 2": hummingbird.pid}
     for name, port in targets.items():
         status, _, answer = get(port, "/health")
         if status != 200 or len(answer) != len(body):
@@ -246,7 +262,10 @@ def health_stage(mobius_port):
         order = names[round_index % 3:] + names[:round_index % 3]
         for name in order:
             log(f"health round {round_index + 1}/{args.rounds}: {name}")
-            runs[name].append(wrk(f"http://127.0.0.1:{targets[name]}/health", 2, 64, args.duration))
+            cpu_before = process_cpu_seconds(pids[name])
+            run = wrk(f"http://127.0.0.1:{targets[name]}/health", 2, 64, args.duration)
+            run["cpu_us"] = 1e6 * (process_cpu_seconds(pids[name]) - cpu_before) / max(1, run["requests"])
+            runs[name].append(run)
     stop(nginx, signal.SIGQUIT)
     stop(hummingbird)
 
@@ -256,16 +275,17 @@ def health_stage(mobius_port):
     emit(f"GET /health, keep-alive, `wrk -t2 -c64 -d{args.duration}s --latency`, body {len(body)} bytes"
          + (f", median of {args.rounds} interleaved rounds" if args.rounds > 1 else "") + ":")
     emit()
-    emit("| server | req/s | p50 ms | p99 ms | errors / non-2xx | × nginx | × Hummingbird | load before → after |")
-    emit("|---|---:|---:|---:|---:|---:|---:|---|")
+    emit("| server | req/s | p50 ms | p99 ms | errors / non-2xx | × nginx | × Hummingbird | server CPU µs per request | CPU efficiency × nginx | × Hummingbird | load before → after |")
+    emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     nginx_rps, hb_rps = median("nginx", "rps"), median("Hummingbird 2", "rps")
+    nginx_cpu, hb_cpu = median("nginx", "cpu_us"), median("Hummingbird 2", "cpu_us")
     for name in names:
-        rps = median(name, "rps")
+        rps, cpu = median(name, "rps"), median(name, "cpu_us")
         errors = sum(run["errors"] for run in runs[name])
         non2xx = sum(run["non2xx"] for run in runs[name])
         loads = "; ".join(run["load"] for run in runs[name])
         emit(f"| {name} | {rps:,.0f} | {fmt_ms(median(name, 'p50'))} | {fmt_ms(median(name, 'p99'))} | {errors} / {non2xx} | "
-             f"{rps / nginx_rps:.2f} | {rps / hb_rps:.2f} | {loads} |")
+             f"{rps / nginx_rps:.2f} | {rps / hb_rps:.2f} | {cpu:.1f} | {nginx_cpu / cpu:.2f} | {hb_cpu / cpu:.2f} | {loads} |")
     if args.rounds > 1:
         for index in range(args.rounds):
             m, n, h = (runs[name][index]["rps"] for name in names)
@@ -287,12 +307,6 @@ def png_files():
         if head[:8] == b"\x89PNG\r\n\x1a\n":
             files.append(os.path.abspath(path))
     return files
-
-
-def process_cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def extract_stage(mobius_port, mobius_pid):
@@ -562,7 +576,7 @@ try:
     emit()
     mobius, mobius_port = start_mobius("health")
     if "health" in stages:
-        health_stage(mobius_port)
+        health_stage(mobius_port, mobius.pid)
     if "extract" in stages:
         extract_stage(mobius_port, mobius.pid)
     stop(mobius)
