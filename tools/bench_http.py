@@ -87,6 +87,21 @@ def status_field(path, pid, field):
     return float("nan")
 
 
+def process_cpu_seconds(pid):
+    """utime + stime of `pid` and of the processes under it (nginx's workers), in seconds."""
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                total += sum(process_cpu_seconds(int(child)) for child in f.read().split())
+    except OSError:
+        pass
+    return total
+
+
 def stop(process, sig=signal.SIGTERM, seconds=15):
     if process.poll() is not None:
         return
@@ -226,7 +241,7 @@ def cleanup():
 
 # MARK: stages
 
-def health_stage(mobius_port):
+def health_stage(mobius_port, mobius_pid):
     status, _, body = get(mobius_port, "/health")
     if status != 200:
         raise SystemExit(f"bench-http: GET /health answered {status}: {body[:200]!r}")
@@ -236,6 +251,7 @@ def health_stage(mobius_port):
     nginx, nginx_port = start_nginx(body)
     hummingbird, hummingbird_port = start_hummingbird(body_file)
     targets = {"mobius-dhash": mobius_port, "nginx": nginx_port, "Hummingbird 2": hummingbird_port}
+    pids = {"mobius-dhash": mobius_pid, "nginx": nginx.pid, "Hummingbird 2": hummingbird.pid}
     for name, port in targets.items():
         status, _, answer = get(port, "/health")
         if status != 200 or len(answer) != len(body):
@@ -246,7 +262,10 @@ def health_stage(mobius_port):
         order = names[round_index % 3:] + names[:round_index % 3]
         for name in order:
             log(f"health round {round_index + 1}/{args.rounds}: {name}")
-            runs[name].append(wrk(f"http://127.0.0.1:{targets[name]}/health", 2, 64, args.duration))
+            cpu_before = process_cpu_seconds(pids[name])
+            run = wrk(f"http://127.0.0.1:{targets[name]}/health", 2, 64, args.duration)
+            run["cpu_us"] = 1e6 * (process_cpu_seconds(pids[name]) - cpu_before) / max(1, run["requests"])
+            runs[name].append(run)
     stop(nginx, signal.SIGQUIT)
     stop(hummingbird)
 
@@ -256,16 +275,17 @@ def health_stage(mobius_port):
     emit(f"GET /health, keep-alive, `wrk -t2 -c64 -d{args.duration}s --latency`, body {len(body)} bytes"
          + (f", median of {args.rounds} interleaved rounds" if args.rounds > 1 else "") + ":")
     emit()
-    emit("| server | req/s | p50 ms | p99 ms | errors / non-2xx | × nginx | × Hummingbird | load before → after |")
-    emit("|---|---:|---:|---:|---:|---:|---:|---|")
+    emit("| server | req/s | p50 ms | p99 ms | errors / non-2xx | × nginx | × Hummingbird | server CPU µs per request | CPU efficiency × nginx | × Hummingbird | load before → after |")
+    emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     nginx_rps, hb_rps = median("nginx", "rps"), median("Hummingbird 2", "rps")
+    nginx_cpu, hb_cpu = median("nginx", "cpu_us"), median("Hummingbird 2", "cpu_us")
     for name in names:
-        rps = median(name, "rps")
+        rps, cpu = median(name, "rps"), median(name, "cpu_us")
         errors = sum(run["errors"] for run in runs[name])
         non2xx = sum(run["non2xx"] for run in runs[name])
         loads = "; ".join(run["load"] for run in runs[name])
         emit(f"| {name} | {rps:,.0f} | {fmt_ms(median(name, 'p50'))} | {fmt_ms(median(name, 'p99'))} | {errors} / {non2xx} | "
-             f"{rps / nginx_rps:.2f} | {rps / hb_rps:.2f} | {loads} |")
+             f"{rps / nginx_rps:.2f} | {rps / hb_rps:.2f} | {cpu:.1f} | {nginx_cpu / cpu:.2f} | {hb_cpu / cpu:.2f} | {loads} |")
     if args.rounds > 1:
         for index in range(args.rounds):
             m, n, h = (runs[name][index]["rps"] for name in names)
@@ -289,7 +309,7 @@ def png_files():
     return files
 
 
-def extract_stage(mobius_port):
+def extract_stage(mobius_port, mobius_pid):
     candidates = png_files()
     files = []
     for path in candidates:
@@ -307,17 +327,30 @@ def extract_stage(mobius_port):
         pixels += width * height
     log(f"extract: {len(files)} of {len(candidates)} PNGs answer 200 ({total_bytes / 1e6:.1f} MB, {pixels / 1e6:.1f} Mpixel)")
 
-    # mobius-dhash hash --workers 2 on the same files: one pass to calibrate, then about `duration` seconds.
-    def hash_run(repeat):
+    # The CLI on the same files: one pass to calibrate, then about `duration` seconds. CPU time
+    # (children's rusage; the server's from /proc/PID/stat) is reported beside the rates: on a
+    # machine others are loading, ms of CPU per image says what each costs whatever share it got.
+    def cli_run(command, repeat):
         before = loadavg()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
-        subprocess.run([args.binary, "hash", "--workers", "2"] + files * repeat, stdout=subprocess.DEVNULL, check=True)
-        return len(files) * repeat / (time.monotonic() - started), f"{before} → {loadavg()}"
+        subprocess.run(command + files * repeat, stdout=subprocess.DEVNULL, check=True)
+        elapsed = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
+        count = len(files) * repeat
+        return {"rate": count / elapsed, "cpu_ms": 1000 * cpu / count, "load": f"{before} → {loadavg()}", "repeat": repeat}
 
-    once, _ = hash_run(1)
+    hash_command = [args.binary, "hash", "--workers", "2"]
+    once = cli_run(hash_command, 1)["rate"]
     repeat = max(1, round(args.duration * once / len(files)))
     log(f"extract: mobius-dhash hash --workers 2 over the files × {repeat}")
-    cli_rate, cli_load = hash_run(repeat)
+    cli = cli_run(hash_command, repeat)
+    extract_data = os.path.join(work, "extract-cli")
+    os.makedirs(extract_data)
+    log(f"extract: mobius-dhash extract --workers 2 over the files × {repeat}")
+    extract_cli = cli_run([args.binary, "extract", "--data", extract_data, "--workers", "2"], repeat)
+    cli_rate = cli["rate"]
 
     script = os.path.join(work, "extract.lua")
     with open(script, "w") as f:
@@ -344,17 +377,21 @@ function request()
 end
 """)
     log("extract: wrk -t2 -c16 POST /api/dhash/extract")
+    ticks_before = process_cpu_seconds(mobius_pid)
     server = wrk(f"http://127.0.0.1:{mobius_port}/api/dhash/extract", 2, 16, args.duration, script=script, timeout="30s")
+    server_cpu_ms = 1000 * (process_cpu_seconds(mobius_pid) - ticks_before) / max(1, server["requests"])
     ratio = server["rps"] / cli_rate
     emit(f"POST /api/dhash/extract with raw PNG bodies (`wrk -t2 -c16 -d{args.duration}s`, cycling over {len(files)} PNGs "
          f"from {os.path.relpath(args.images, REPO) if args.images.startswith(REPO) else args.images}, {total_bytes / 1e6:.1f} MB, "
          f"{pixels / 1e6:.1f} Mpixel) against `mobius-dhash hash --workers 2` on the same files:")
     emit()
-    emit("| run | images/s | p50 ms | p99 ms | errors / non-2xx | × hash | load before → after |")
-    emit("|---|---:|---:|---:|---:|---:|---|")
-    emit(f"| `serve`, 16 connections | {server['rps']:.1f} | {fmt_ms(server['p50'])} | {fmt_ms(server['p99'])} | "
-         f"{server['errors']} / {server['non2xx']} | {ratio:.2f} | {server['load']} |")
-    emit(f"| `hash --workers 2` (files × {repeat}) | {cli_rate:.1f} | | | 0 / 0 | 1.00 | {cli_load} |")
+    emit("| run | images/s | CPU ms per image | p50 ms | p99 ms | errors / non-2xx | × hash (images/s) | × hash (CPU per image) | load before → after |")
+    emit("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    emit(f"| `serve`, 16 connections | {server['rps']:.1f} | {server_cpu_ms:.1f} | {fmt_ms(server['p50'])} | {fmt_ms(server['p99'])} | "
+         f"{server['errors']} / {server['non2xx']} | {ratio:.2f} | {cli['cpu_ms'] / server_cpu_ms:.2f} | {server['load']} |")
+    emit(f"| `hash --workers 2` (files × {repeat}) | {cli_rate:.1f} | {cli['cpu_ms']:.1f} | | | 0 / 0 | 1.00 | 1.00 | {cli['load']} |")
+    emit(f"| `extract --workers 2` (files × {repeat}; SHA-256 and journal, as `serve` does) | {extract_cli['rate']:.1f} | "
+         f"{extract_cli['cpu_ms']:.1f} | | | 0 / 0 | {extract_cli['rate'] / cli_rate:.2f} | {cli['cpu_ms'] / extract_cli['cpu_ms']:.2f} | {extract_cli['load']} |")
     emit()
     emit(f"Target ≥ 0.9× hash: {verdict(ratio >= 0.9 and server['errors'] == 0 and server['non2xx'] == 0)} ({ratio:.2f}).")
     emit()
@@ -539,9 +576,9 @@ try:
     emit()
     mobius, mobius_port = start_mobius("health")
     if "health" in stages:
-        health_stage(mobius_port)
+        health_stage(mobius_port, mobius.pid)
     if "extract" in stages:
-        extract_stage(mobius_port)
+        extract_stage(mobius_port, mobius.pid)
     stop(mobius)
     if "connections" in stages:
         connections_stage()

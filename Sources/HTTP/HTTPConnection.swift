@@ -69,6 +69,9 @@ public struct HTTPConnection: Sendable {
         case closed
     }
 
+    /// The most body capacity reserved ahead of the bytes arriving.
+    static let bodyReservationLimit = 16 << 20
+
     private var parser: RequestParser
     private let timeouts: HTTPTimeouts
     private let peer: SocketAddress?
@@ -226,6 +229,10 @@ public struct HTTPConnection: Sendable {
             default: break loop
             }
             guard let event = parser.next() else { break }
+            if case .body(let bytes) = event {
+                appendToBody(bytes, at: moment)
+                continue
+            }
             switch (state, event) {
             case (_, .failure(let error)):
                 return actions + refuse(error, at: moment)
@@ -239,10 +246,6 @@ public struct HTTPConnection: Sendable {
                     break
                 }
                 state = .readingBody(head, body: [], lastProgress: moment.now)
-            case (.readingBody(let head, var body, _), .body(let bytes)):
-                state = .closed  // drop the reference so appending does not copy the body
-                body.append(contentsOf: bytes)
-                state = .readingBody(head, body: body, lastProgress: moment.now)
             case (.readingBody(let head, let body, _), .end(let trailers)):
                 state = .awaitingResponse(head)
                 actions.append(.deliver(HTTPRequest(head: head, body: body, trailers: trailers, peer: peer)))
@@ -251,6 +254,23 @@ public struct HTTPConnection: Sendable {
             }
         }
         return actions
+    }
+
+    /// Appends body bytes in place. Called before `advance`'s `switch (state, event)`, never from
+    /// inside it: the tuple switched over holds a second reference to the body, so every append
+    /// there copied the whole body so far (an 8 MB body in 64 KiB reads: 52 ms of copying instead
+    /// of 0.2 ms, measured for tools/bench-http).
+    private mutating func appendToBody(_ bytes: [UInt8], at moment: Moment) {
+        guard case .readingBody(let head, var body, _) = state else { preconditionFailure("body bytes outside a body") }
+        state = .closed  // drop the state's reference so the append below finds the body unique
+        if body.isEmpty, case .length(let declared) = head.framing {
+            // Room for the declared length once its bytes start coming, so the body is not copied
+            // again at every doubling. Capped: a client that declares much and sends little holds
+            // no large reservation.
+            body.reserveCapacity(min(declared, HTTPConnection.bodyReservationLimit))
+        }
+        body.append(contentsOf: bytes)
+        state = .readingBody(head, body: body, lastProgress: moment.now)
     }
 
     private mutating func refuse(_ error: HTTPParseError, at moment: Moment) -> [Action] {

@@ -34,10 +34,19 @@ final class ResponseChannel: Sendable {
 
     /// Queues `part` for the loop; throws once the connection is gone.
     func send(_ part: HTTPConnection.ResponsePart) throws(ResponseBodyWriter.ConnectionClosed) {
+        try send(contentsOf: CollectionOfOne(part))
+    }
+
+    /// Queues `parts` together, so the loop takes them in one go (a whole response: one `send`
+    /// to the socket, not one per part when the loop wakes between them); throws once the
+    /// connection is gone.
+    func send(contentsOf parts: some Collection<HTTPConnection.ResponsePart>) throws(ResponseBodyWriter.ConnectionClosed) {
         let needsScheduling = try state.withLock { state throws(ResponseBodyWriter.ConnectionClosed) -> Bool in
             if state.isClosed { throw ResponseBodyWriter.ConnectionClosed() }
-            state.parts.append(part)
-            if case .body(let bytes) = part { state.queuedBytes += bytes.count }
+            for part in parts {
+                state.parts.append(part)
+                if case .body(let bytes) = part { state.queuedBytes += bytes.count }
+            }
             defer { state.isScheduled = true }
             return !state.isScheduled
         }

@@ -6,9 +6,8 @@ enum ResponseProducer {
         do {
             switch response.body {
             case .bytes(let bytes):
-                try channel.send(.head(response.status, response.fields, bodyLength: bytes.count))
-                if !bytes.isEmpty { try channel.send(.body(bytes)) }
-                try channel.send(.end)
+                let head = HTTPConnection.ResponsePart.head(response.status, response.fields, bodyLength: bytes.count)
+                try channel.send(contentsOf: bytes.isEmpty ? [head, .end] : [head, .body(bytes), .end])
             case .stream(let write):
                 try channel.send(.head(response.status, response.fields, bodyLength: nil))
                 if !isHead, !response.status.forbidsBody { try await write(ResponseBodyWriter(channel: channel)) }
