@@ -9,8 +9,7 @@ import MobiusCore
 /// The state is built in memory by folding `library.image.added` events of the core stream (no
 /// journal: the snapshot store does not read it); write = encode + `SnapshotStore.write` (hashes,
 /// temporary file, fsync, rename, sidecar); load = `SnapshotStore.load` (read, both hashes) +
-/// decoding the projections (the library's index and lookups rebuilt), and both at once as
-/// startup does (`load(id:decodingAlongside:)`).
+/// decoding the projections (the library's index and lookups rebuilt).
 package enum SnapshotBenchmark {
     /// What one run measured (fastest of the rounds, each phase on its own).
     package struct Report: Sendable {
@@ -25,8 +24,6 @@ package enum SnapshotBenchmark {
         package var writeSeconds: Double
         package var loadSeconds: Double
         package var decodeSeconds: Double
-        /// Seconds for the load startup does: the checks and the decode at once.
-        package var concurrentLoadSeconds: Double
         /// Whether the state loaded back encodes to the same bytes.
         package var roundTrips: Bool
         /// Load averages before and after.
@@ -47,8 +44,7 @@ package enum SnapshotBenchmark {
                 row("snapshot written (encode + write)", encodeSeconds + writeSeconds, "  (target < 1 s at 1,000,000 images)"),
                 row("load: read, check both SHA-256s", loadSeconds),
                 row("decode the state, rebuild the index", decodeSeconds),
-                row("snapshot loaded (load + decode)", loadSeconds + decodeSeconds),
-                row("snapshot loaded, decoded beside the checks", concurrentLoadSeconds, "  (target < 0.5 s at 1,000,000 images)"),
+                row("snapshot loaded (load + decode)", loadSeconds + decodeSeconds, "  (target < 0.5 s at 1,000,000 images)"),
                 "state reloaded encodes the same bytes: \(roundTrips ? "yes" : "NO")",
             ]
         }
@@ -62,7 +58,7 @@ package enum SnapshotBenchmark {
         let projections = libraryState(images: images)
         let store = SnapshotStore(directory: scratch.snapshotDirectory)
         let before = Measure.loadAverage()
-        var best = [Double](repeating: .infinity, count: 5)
+        var best = [Double](repeating: .infinity, count: 4)
         var stateBytes = 0, fileBytes = 0, roundTrips = true
         for _ in 0..<max(rounds, 1) {
             let (state, encodeTime) = Measure.time { projections.encoded() }
@@ -72,17 +68,14 @@ package enum SnapshotBenchmark {
             }
             let (loaded, loadTime) = try Measure.time { try store.load(id: written.header.id) }
             let (decoded, decodeTime) = try Measure.time { try ProjectionSet(decoding: loaded.state) }
-            let (both, concurrentTime) = try Measure.time {
-                try store.load(id: written.header.id) { state in try? ProjectionSet(decoding: state) }
-            }
-            best = zip(best, [encodeTime, writeTime, loadTime, decodeTime, concurrentTime]).map { min($0, $1) }
+            best = zip(best, [encodeTime, writeTime, loadTime, decodeTime]).map { min($0, $1) }
             stateBytes = state.count
             fileBytes = written.fileBytes
-            roundTrips = roundTrips && decoded.library.count == images && decoded.encoded() == state && both.decoded == decoded
+            roundTrips = roundTrips && decoded.library.count == images && decoded.encoded() == state
             try store.remove(id: written.header.id)
         }
         return Report(images: images, stateBytes: stateBytes, fileBytes: fileBytes, encodeSeconds: best[0], writeSeconds: best[1],
-                      loadSeconds: best[2], decodeSeconds: best[3], concurrentLoadSeconds: best[4], roundTrips: roundTrips, load: (before, Measure.loadAverage()))
+                      loadSeconds: best[2], decodeSeconds: best[3], roundTrips: roundTrips, load: (before, Measure.loadAverage()))
     }
 
     /// The projections after `images` `library.image.added` events of the core stream (seqs 1…,

@@ -104,18 +104,14 @@ public struct StateBuilder: Sendable {
             let found = journalChain.map { "the journal's is \($0.hex)" } ?? "no frame of the journal ends at seq \(header.seq)"
             return .failure(SnapshotError(.chainMismatch, "it records chain \(header.chain.hex) at seq \(header.seq); \(found) (a snapshot of another journal, or of events since cut off)", snapshot: listing.id))
         }
-        // The state decodes while its checksums are computed (on two cores when free); the
-        // decoded state is used only once they pass.
-        let loaded: LoadedSnapshot, decoded: Result<ProjectionSet, ProjectionDecodingError>
+        let loaded: LoadedSnapshot
         do {
-            (loaded, decoded) = try snapshots.load(id: listing.id) { state in
-                Result { () throws(ProjectionDecodingError) in try ProjectionSet(decoding: state) }
-            }
+            loaded = try snapshots.load(id: listing.id)
         } catch {
             return .failure(error)
         }
         do {
-            let projections = try decoded.get()
+            let projections = try ProjectionSet(decoding: loaded.state)
             guard projections.seq == header.seq else {
                 return .failure(SnapshotError(.malformedHeader, "its state is at seq \(projections.seq), its header says \(header.seq)", snapshot: listing.id))
             }
