@@ -46,6 +46,12 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
         return hashes.count - 1
     }
 
+    /// Makes room for `count` entries.
+    public mutating func reserveCapacity(_ count: Int) {
+        hashes.reserveCapacity(count)
+        ids.reserveCapacity(count)
+    }
+
     /// Whether the entry at `position` was removed.
     public func isRemoved(atPosition position: Int) -> Bool {
         precondition(position >= 0 && position < hashes.count, "position \(position) is outside the index (\(hashes.count) positions)")

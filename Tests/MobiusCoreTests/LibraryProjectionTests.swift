@@ -79,3 +79,16 @@ import TestSupport
         }
     }
 }
+
+extension LibraryProjectionTests {
+    @Test func aSecondAdditionOfAnIdLeavesTheFirst() {
+        var library = LibraryProjection()
+        for (seq, source) in [(UInt64(1), "first"), (2, "second")] {
+            library.apply(RecordedEvent(seq: seq, timestamp: seq, requestId: nil, event: .libraryImageAdded(LibraryImageAdded(
+                imageId: "card", source: source, sha256: String(repeating: "0", count: 64), hash: "00000000000000ff", width: 1, height: 1, byteSize: 1, format: "png"))))
+        }
+        #expect(library.count == 1 && library.images["card"]?.source == "first" && library.order == ["card"])
+        #expect(LibraryProjection.hashValue(hex: "00000000000000FF") == 255 && LibraryProjection.hashValue(hex: "0ff") == nil)
+        #expect(LibraryProjection.hashValue(hex: "00000000000000fg") == nil && LibraryProjection.hashValue(hex: "00000000000000ff0") == nil)
+    }
+}

@@ -76,7 +76,7 @@ extension ProjectionSet {
                 while let key = try reader.nextKey(in: &object) {
                     switch key {
                     case "health": health = try HealthProjection(from: &reader)
-                    case "library": library = try LibraryProjection(from: &reader)
+                    case "library": library = try LibraryProjection(from: &reader, expectedImages: bytes.count / LibraryProjection.typicalImageBytes)
                     case "metrics": metrics = try MetricsProjection(from: &reader)
                     case "releases": releases = try ReleasesProjection(from: &reader)
                     case "reviewQueue": reviewQueue = try ReviewQueueProjection(from: &reader)

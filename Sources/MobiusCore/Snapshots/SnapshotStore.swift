@@ -184,7 +184,9 @@ public struct SnapshotStore: Sendable {
             defer { try? kernel.close(fd) }
             var bytes = [UInt8](repeating: 0, count: try kernel.size(fd))
             let count = try kernel.read(fd, into: &bytes, at: 0)
-            return Array(bytes[..<count])
+            // Trimmed in place, not copied: a million-image snapshot is 174 MB.
+            if count < bytes.count { bytes.removeLast(bytes.count - count) }
+            return bytes
         } catch where error.code == .noSuchFile {
             throw SnapshotError(missing, missing == .notFound ? "no snapshot \(id) in \(directory); 'snapshot list' shows those there are" : "\(name) is missing (the write did not finish)", snapshot: id)
         } catch {
