@@ -1,4 +1,5 @@
 import HTTP
+import Integrity
 import JSON
 
 /// JSON responses of the API: `application/json; charset=utf-8`, `X-Request-Id` on every one,
@@ -24,6 +25,16 @@ enum APIResponse {
         }
         return HTTPResponse(status: status, fields: ["Content-Type": "application/json; charset=utf-8", "X-Request-Id": requestId],
                             body: .bytes(bytes + [0x0A]))
+    }
+
+    /// What the server answers a request it refuses before any route sees it (malformed, over
+    /// a limit, too slow, over the connection cap): `{"error","requestId"}` with a new request
+    /// id, as every other error, so a client that reads JSON reads these too.
+    static let refusalFormat: ResponseSerializer.RefusalFormat = { refusal in
+        let requestId = Hex.random(byteCount: 16)
+        let response = error(refusal.status, refusal.reason, requestId: requestId)
+        guard case .bytes(let body) = response.body else { return ResponseSerializer.plainTextRefusal(refusal) }
+        return (response.fields, body)
     }
 
     /// `{"error": message, "requestId"}` with `status`.

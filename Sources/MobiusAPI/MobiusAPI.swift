@@ -40,6 +40,14 @@ public struct MobiusAPI: Sendable {
         self.logsEveryRequest = logsEveryRequest
     }
 
+    /// A server configuration listening on `host`:`port` whose own refusals (a malformed
+    /// request, a limit, a timeout, the connection cap) are JSON errors like the routes' own.
+    public static func serverConfiguration(host: String, port: UInt16) -> HTTPServerConfiguration {
+        var configuration = HTTPServerConfiguration(host: host, port: port)
+        configuration.refusalFormat = APIResponse.refusalFormat
+        return configuration
+    }
+
     /// Answers one request, counts it and logs it. Never throws: every failure is a status and
     /// `{"error","requestId"}`.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {

@@ -4,6 +4,7 @@ import JSON
 import Journal
 @testable import MobiusAPI
 import MobiusCore
+import POSIX
 import TestSupport
 import Testing
 
@@ -54,5 +55,62 @@ import Testing
         #expect(object["requestId"] as? String == "r-1")
         #expect((object["error"] as? String)?.contains("could not be encoded") == true)
         #expect(bytes.last == 0x0A && !bytes.dropLast().contains(0x0A), "one line")
+    }
+}
+
+/// What the server refuses before any route sees the request: JSON errors too.
+@Suite struct ServerRefusalTests {
+    typealias Service = MobiusAPITests.Service
+
+    static let refusals: [(String, Int)] = [
+        ("GET /health HTTP/2.0\r\nHost: a\r\n\r\n", 505),
+        ("GET /health HTTP/1.1\nHost: a\n\n", 400),
+        ("POST /api/dhash/extract HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400),
+        ("POST /api/dhash/extract HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 67108865\r\n\r\n", 413),
+        ("POST /api/dhash/extract HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4000001\r\n", 413),
+        ("POST /api/dhash/extract HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}", 400),
+        ("POST /api/dhash/extract HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 2\r\n\r\n{}", 417),
+        ("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+        ("GET /health HTTP/1.1\r\n" + String(repeating: "X-A: b\r\n", count: 101) + "Host: a\r\n\r\n", 431),
+    ]
+
+    @Test("refusals are one-line JSON errors with a request id", arguments: refusals.indices)
+    func refusalIsJSON(index: Int) async throws {
+        let service = try Service()
+        let (server, _) = try service.serve()
+        let port = server.localAddress.port
+        let answer = try await onOwnThread { try RawExchange.send(Self.refusals[index].0, toPort: port) }
+        #expect(answer.status == Self.refusals[index].1, "\(answer.text.prefix(200))")
+        #expect(answer.field("content-type") == "application/json; charset=utf-8")
+        #expect(answer.isClosed && answer.field("connection") == "close")
+        let body = Array(answer.body.utf8)
+        #expect(body.last == 0x0A && !body.dropLast().contains(0x0A), "one line: \(answer.body)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], "\(answer.body)")
+        #expect((object["error"] as? String)?.isEmpty == false)
+        #expect(object["requestId"] as? String == answer.field("x-request-id") && answer.field("x-request-id")?.count == 32)
+        await server.shutdown(gracePeriod: .seconds(1))
+        await service.close()
+    }
+
+    @Test func theConnectionCapAnswersJSONToo() async throws {
+        let service = try Service()
+        let api = service.api
+        var configuration = MobiusAPI.serverConfiguration(host: "127.0.0.1", port: 0)
+        configuration.maxConnections = 1
+        let server = try HTTPServer.start(configuration) { await api.handle($0) }
+        let port = server.localAddress.port
+        let answer = try await onOwnThread { () throws -> RawExchange.Answer in
+            // The first connection holds the one place (idle, waiting for a request) while the second is refused.
+            let kernel = Kernel.live
+            let holder = try kernel.makeSocket(.ipv4, isNonBlocking: false)
+            defer { try? kernel.close(holder) }
+            _ = try kernel.connect(holder, to: .loopbackIPv4(port: port))
+            for _ in 0..<200 where server.openConnectionCount < 1 { usleep(10_000) }
+            return try RawExchange.send("GET /health HTTP/1.1\r\nHost: a\r\n\r\n", toPort: port)
+        }
+        #expect(answer.status == 503 && answer.field("content-type") == "application/json; charset=utf-8", "\(answer.text)")
+        #expect(answer.body.contains(#""requestId":""#))
+        await server.shutdown(gracePeriod: .seconds(1))
+        await service.close()
     }
 }

@@ -56,7 +56,7 @@ import Testing
         /// The API behind a real server on an ephemeral loopback port, and its URL.
         func serve() throws -> (HTTPServer, String) {
             let api = api
-            let server = try HTTPServer.start(HTTPServerConfiguration(host: "127.0.0.1", port: 0)) { await api.handle($0) }
+            let server = try HTTPServer.start(MobiusAPI.serverConfiguration(host: "127.0.0.1", port: 0)) { await api.handle($0) }
             return (server, "http://127.0.0.1:\(server.localAddress.port)")
         }
 
