@@ -27,6 +27,10 @@ public struct MobiusAPI: Sendable {
     public var followHeartbeat: Duration = .seconds(15)
     /// Most paths one `POST /api/dhash/batch` takes.
     public var batchLimit = 1_000
+    /// Most `GET /api/events` streams served at once (each holds a reader thread); beyond it, 503.
+    public var eventStreamLimit = 64
+    /// The event streams open now, shared by every copy of this value.
+    let eventStreams = EventStreamSlots()
 
     /// Routes over `engine`.
     public init(engine: Engine, imageRoots: ImageRoots, version: String, adminToken: AdminToken? = nil,

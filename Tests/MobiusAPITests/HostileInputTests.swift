@@ -114,3 +114,48 @@ import Testing
         await service.close()
     }
 }
+
+/// Event streams a client holds open without reading, and the limit on them.
+@Suite struct EventStreamLimitTests {
+    typealias Service = MobiusAPITests.Service
+
+    @Test func streamsBeyondTheLimitAre503AndSlotsComeBackWhenClientsGo() async throws {
+        let service = try Service(followHeartbeat: .milliseconds(20))
+        var api = service.api
+        api.eventStreamLimit = 2
+        let limited = api
+        let server = try HTTPServer.start(MobiusAPI.serverConfiguration(host: "127.0.0.1", port: 0)) { await limited.handle($0) }
+        let port = server.localAddress.port
+        _ = try await service.engine.append(drafts: [try EventDraft(type: "custom.note", data: Array(#"{"x":1}"#.utf8))])
+        let kernel = Kernel.live
+        var held: [FileDescriptor] = []
+        for _ in 0..<2 {
+            let socket = try kernel.makeSocket(.ipv4, isNonBlocking: false)
+            _ = try kernel.connect(socket, to: .loopbackIPv4(port: port))
+            let request = Array("GET /api/events?follow=1 HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+            _ = try request.withUnsafeBytes { try kernel.send($0, to: socket) }
+            held.append(socket)
+        }
+        #expect(await eventually(timeout: .seconds(30)) { api.eventStreams.count == 2 })
+        let refused = try await onOwnThread { try RawExchange.send("GET /api/events HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", toPort: port) }
+        #expect(refused.status == 503 && refused.field("retry-after") == "5", "\(refused.text)")
+        #expect(refused.body.contains("event streams are open") && refused.body.contains(#""requestId""#))
+        // HEAD never runs the stream: its slot must come back all the same.
+        for _ in 0..<3 {
+            let (status, _, _) = await Service.call(limited, .head, "/api/events")
+            #expect(status == 503)
+        }
+        for socket in held { try kernel.close(socket) }
+        // The heartbeat finds the clients gone, the streams end and give their slots back.
+        #expect(await eventually(timeout: .seconds(30)) { api.eventStreams.count == 0 }, "\(api.eventStreams.count) still open")
+        for _ in 0..<3 {
+            let (status, _, _) = await Service.call(limited, .head, "/api/events")
+            #expect(status == 200)
+        }
+        #expect(api.eventStreams.count == 0, "a HEAD's unsent stream gives its slot back")
+        let answer = try await onOwnThread { try RawExchange.send("GET /api/events HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", toPort: port) }
+        #expect(answer.status == 200 && answer.body.contains("custom.note"), "\(answer.text)")
+        await server.shutdown(gracePeriod: .seconds(1))
+        await service.close()
+    }
+}

@@ -37,6 +37,12 @@ import Testing
 
         func call(_ method: HTTPMethod, _ target: String, contentType: String? = nil, authorization: String? = nil,
                   body: [UInt8] = []) async -> (Int, [String: Any], HTTPResponse) {
+            await Self.call(api, method, target, contentType: contentType, authorization: authorization, body: body)
+        }
+
+        /// A request to `api` in-process: its status, its body as a JSON object (empty when it is not one), the response.
+        static func call(_ api: MobiusAPI, _ method: HTTPMethod, _ target: String, contentType: String? = nil, authorization: String? = nil,
+                         body: [UInt8] = []) async -> (Int, [String: Any], HTTPResponse) {
             var fields: HTTPFields = ["Host": "test"]
             if let contentType { fields.append(name: "Content-Type", value: contentType) }
             if let authorization { fields.append(name: "Authorization", value: authorization) }
