@@ -61,15 +61,21 @@ public struct MobiusAPI: Sendable {
         let response = await answer(request, matched, requestId: requestId)
         let seconds = (ContinuousClock.now - start).seconds
         let routeLabel = matched?.route.pattern ?? "unmatched"
-        telemetry.countRequest(route: routeLabel, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        let methodLabel = Self.methodLabels.contains(request.method.rawValue) ? request.method.rawValue : "other"
+        telemetry.countRequest(route: routeLabel, method: methodLabel, status: response.status.code, seconds: seconds)
         if let logger, logsEveryRequest || response.status.code >= 500 {
-            logger.log(response.status.code >= 500 ? .error : .info, "\(request.method.rawValue) \(routeLabel) \(response.status.code)",
+            logger.log(response.status.code >= 500 ? .error : .info, "\(methodLabel) \(routeLabel) \(response.status.code)",
                        category: "http", requestId: requestId,
                        metadata: [("path", .string(String(request.path.prefix(512)))), ("status", .integer(Int64(response.status.code))),
                                   ("durationMs", .double(seconds * 1000)), ("bodyBytes", .integer(Int64(request.body.count)))])
         }
         return response
     }
+
+    /// The methods counted under their own name in `mobius_http_requests_total`; any other
+    /// token is counted as `other`, so a client inventing methods cannot add series (and
+    /// memory, and /metrics bytes) without bound, as the route label is the pattern, not the path.
+    static let methodLabels: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
 
     private func answer(_ request: HTTPRequest, _ matched: (route: Route, id: String?)?, requestId: String) async -> HTTPResponse {
         let path = request.path

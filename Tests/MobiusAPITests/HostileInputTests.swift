@@ -159,3 +159,25 @@ import Testing
         await service.close()
     }
 }
+
+/// What a client can make the service remember about it.
+@Suite struct TelemetryCardinalityTests {
+    typealias Service = MobiusAPITests.Service
+
+    // Each method a client made up was a new series of mobius_http_requests_total: 2,000
+    // requests with random methods made /metrics 26 times larger, without bound.
+    @Test func inventedMethodsAreCountedAsOneLabel() async throws {
+        let service = try Service()
+        for index in 0..<50 {
+            let (status, _, _) = await service.call(HTTPMethod(rawValue: "X\(index)METHOD"), "/health")
+            #expect(status == 405)
+        }
+        let (_, _, response) = await service.call(.get, "/metrics")
+        guard case .bytes(let bytes) = response.body else { Issue.record("not a byte body"); return }
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains("METHOD"))
+        let line = text.split(separator: "\n").first { $0.hasPrefix("mobius_http_requests_total{") && $0.contains(#"method="other""#) }
+        #expect(line?.hasSuffix(" 50") == true && line?.contains(#"status="405""#) == true, "\(line ?? "no line for other")")
+        await service.close()
+    }
+}
