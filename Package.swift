@@ -36,10 +36,10 @@ let package = Package(
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         // HTTP/1.1 server on the system layer: a pure parser and connection state machine, an epoll loop, a worker pool.
         .target(name: "HTTP", dependencies: ["POSIX"]),
-        .target(name: "TestSupport", dependencies: ["Journal"]),
+        .target(name: "TestSupport", dependencies: ["Journal", "POSIX"]),
         .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "MobiusAPITests", dependencies: ["MobiusAPI", "MobiusCore", "HTTP", "Journal", "TestSupport"]),
+        .testTarget(name: "MobiusAPITests", dependencies: ["MobiusAPI", "MobiusCore", "HTTP", "Journal", "POSIX", "TestSupport"]),
         .testTarget(name: "MobiusCoreTests", dependencies: ["MobiusCore", "Journal", "JSON", "Imaging", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "POSIX"]),
         .testTarget(name: "POSIXTests", dependencies: ["POSIX", "TestSupport"]),

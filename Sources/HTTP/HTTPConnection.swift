@@ -75,16 +75,19 @@ public struct HTTPConnection: Sendable {
     private var parser: RequestParser
     private let timeouts: HTTPTimeouts
     private let peer: SocketAddress?
+    private let refusalFormat: ResponseSerializer.RefusalFormat
     private var state: State = .awaitingHead(since: nil)
     private var lastActivity: Duration
     private var isPeerClosed = false
     private var isShuttingDown = false
 
-    /// A new connection from `peer`, accepted at `now`.
-    public init(limits: HTTPLimits = HTTPLimits(), timeouts: HTTPTimeouts = HTTPTimeouts(), peer: SocketAddress? = nil, now: Duration) {
+    /// A new connection from `peer`, accepted at `now`, answering what it refuses in `refusalFormat`.
+    public init(limits: HTTPLimits = HTTPLimits(), timeouts: HTTPTimeouts = HTTPTimeouts(), peer: SocketAddress? = nil,
+                refusalFormat: @escaping ResponseSerializer.RefusalFormat = ResponseSerializer.plainTextRefusal, now: Duration) {
         parser = RequestParser(limits: limits)
         self.timeouts = timeouts
         self.peer = peer
+        self.refusalFormat = refusalFormat
         lastActivity = now
     }
 
@@ -275,6 +278,6 @@ public struct HTTPConnection: Sendable {
 
     private mutating func refuse(_ error: HTTPParseError, at moment: Moment) -> [Action] {
         state = .closed
-        return [.write(ResponseSerializer.refusal(error, date: moment.date)), .closeAfterWriting]
+        return [.write(ResponseSerializer.refusal(error, date: moment.date, format: refusalFormat)), .closeAfterWriting]
     }
 }

@@ -15,6 +15,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var backlog: Int32 = 511
     /// The threads that run handlers.
     public var workers: WorkerPool = .shared
+    /// How the server answers what it refuses itself, before any handler sees it (a malformed
+    /// request, a limit or timeout, the connection cap): plain text unless set.
+    public var refusalFormat: ResponseSerializer.RefusalFormat = ResponseSerializer.plainTextRefusal
 
     /// The defaults: 127.0.0.1:5001, the limits and timeouts of the issue, 1024 connections.
     public init() {}

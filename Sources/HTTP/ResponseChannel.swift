@@ -7,6 +7,10 @@ import Synchronization
 /// client reads waits in `waitForRoom` once more than `highWater` bytes are queued or unsent,
 /// and resumes when they fall to `lowWater`, so one slow client holds at most about `highWater`
 /// bytes of a streamed body. When the connection goes, `close` fails the producer's next call.
+///
+/// A body may have several writers at once (`GET /api/events?follow=1` writes events and
+/// heartbeats from two tasks), so every waiting writer is kept and woken: with one slot, the
+/// second writer to wait replaced the first, whose task then never resumed.
 final class ResponseChannel: Sendable {
     private struct State: Sendable {
         var parts: [HTTPConnection.ResponsePart] = []
@@ -14,7 +18,7 @@ final class ResponseChannel: Sendable {
         var unsentBytes = 0
         var isScheduled = false
         var isClosed = false
-        var waiter: CheckedContinuation<Void, any Error>?
+        var waiters: [CheckedContinuation<Void, any Error>] = []
     }
 
     /// The connection the response belongs to.
@@ -59,7 +63,7 @@ final class ResponseChannel: Sendable {
             let outcome: Result<Void, any Error>? = state.withLock { state in
                 if state.isClosed { return .failure(ResponseBodyWriter.ConnectionClosed()) }
                 if state.queuedBytes + state.unsentBytes <= highWater { return .success(()) }
-                state.waiter = continuation
+                state.waiters.append(continuation)
                 return nil
             }
             if let outcome { continuation.resume(with: outcome) }
@@ -81,23 +85,28 @@ final class ResponseChannel: Sendable {
 
     /// How many bytes the loop still holds unsent (loop only); wakes a waiting producer when few enough.
     func reportUnsent(_ bytes: Int) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
             state.unsentBytes = bytes
-            guard state.queuedBytes + bytes <= lowWater else { return nil }
-            defer { state.waiter = nil }
-            return state.waiter
+            guard state.queuedBytes + bytes <= lowWater else { return [] }
+            defer { state.waiters = [] }
+            return state.waiters
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// The connection is gone (loop only): the producer's next call throws.
     func close() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
             state.isClosed = true
             state.parts = []
-            defer { state.waiter = nil }
-            return state.waiter
+            defer { state.waiters = [] }
+            return state.waiters
         }
-        waiter?.resume(throwing: ResponseBodyWriter.ConnectionClosed())
+        for waiter in waiters { waiter.resume(throwing: ResponseBodyWriter.ConnectionClosed()) }
+    }
+
+    /// How many writers wait for room (tests).
+    var waitingWriterCount: Int {
+        state.withLock { $0.waiters.count }
     }
 }

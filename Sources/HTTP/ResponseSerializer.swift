@@ -55,10 +55,18 @@ public enum ResponseSerializer {
     /// `100 Continue`, sent before reading a body the client is holding back.
     public static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
-    /// A complete plain-text response for a refused request (`Connection: close`).
-    public static func refusal(_ error: HTTPParseError, date: String) -> [UInt8] {
-        let body = Array("\(error)\n".utf8)
-        let fields: HTTPFields = ["Content-Type": "text/plain; charset=utf-8"]
+    /// The fields and body a refused request is answered with (the status is the refusal's):
+    /// how a server that speaks JSON makes its own refusals JSON too.
+    public typealias RefusalFormat = @Sendable (HTTPParseError) -> (fields: HTTPFields, body: [UInt8])
+
+    /// `text/plain`, "400 Bad Request: malformed chunk size" and a newline.
+    public static let plainTextRefusal: RefusalFormat = { error in
+        (["Content-Type": "text/plain; charset=utf-8"], Array("\(error)\n".utf8))
+    }
+
+    /// A complete response for a refused request (`Connection: close`), in `format`.
+    public static func refusal(_ error: HTTPParseError, date: String, format: RefusalFormat = plainTextRefusal) -> [UInt8] {
+        let (fields, body) = format(error)
         return head(status: error.status, fields: fields, framing: .length(body.count), keepsAlive: false,
                     requestVersion: .http1_1, date: date) + body
     }

@@ -150,7 +150,8 @@ final class ServerLoop: @unchecked Sendable {
             let isOverCap = openConnections.load(ordering: .relaxed) >= configuration.maxConnections
             let connection = ServerConnection(
                 id: nextID, socket: socket,
-                machine: HTTPConnection(limits: configuration.limits, timeouts: configuration.timeouts, peer: peer, now: moment.now),
+                machine: HTTPConnection(limits: configuration.limits, timeouts: configuration.timeouts, peer: peer,
+                                        refusalFormat: configuration.refusalFormat, now: moment.now),
                 isCounted: !isOverCap, now: moment.now)
             nextID += 1
             if isOverCap {
@@ -160,7 +161,7 @@ final class ServerLoop: @unchecked Sendable {
                     continue
                 }
                 let refusal = HTTPParseError(.serviceUnavailable, "the server has \(configuration.maxConnections) connections open; try again later")
-                connection.enqueue(ResponseSerializer.refusal(refusal, date: moment.date), now: moment.now)
+                connection.enqueue(ResponseSerializer.refusal(refusal, date: moment.date, format: configuration.refusalFormat), now: moment.now)
                 connection.phase = .closing
             } else {
                 openConnections.add(1, ordering: .relaxed)

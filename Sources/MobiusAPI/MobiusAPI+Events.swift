@@ -11,7 +11,8 @@ extension MobiusAPI {
     /// `type` takes several types separated by commas. Without `follow` the stream ends at the
     /// journal's head as it was when the request came; with `follow=1` it goes on as events are
     /// appended, writing a blank line every `followHeartbeat` while none come, and ends when the
-    /// client goes away, at `limit`, at `toSeq`, or at server shutdown. Damage ends the stream
+    /// client goes away, at `limit`, at `toSeq`, or at server shutdown. At most
+    /// `eventStreamLimit` streams run at once; beyond, 503 with `Retry-After`. Damage ends the stream
     /// without its last chunk, so the client sees a truncated body, never a complete wrong one.
     func events(_ query: QueryParameters, requestId: String) -> HTTPResponse {
         let filter: EventFilter, limit: Int?, follows: Bool
@@ -19,7 +20,16 @@ extension MobiusAPI {
         case .success(let parsed): (filter, limit, follows) = parsed
         case .failure(let problem): return APIResponse.error(.badRequest, problem.message, requestId: requestId)
         }
-        let events = JournalReader(directory: engine.configuration.journal.directory, kernel: engine.configuration.kernel).follow(filter)
+        guard let slot = eventStreams.take(limit: eventStreamLimit) else {
+            var response = APIResponse.error(.serviceUnavailable, "\(eventStreamLimit) event streams are open, the most this server serves at once; try again later",
+                                             requestId: requestId)
+            response.fields.set("Retry-After", to: "5")
+            return response
+        }
+        // The connection's own backlog (256 KiB) already keeps the reader ahead of a slow
+        // client; more buffered events would only be memory a stalled client holds.
+        let events = JournalReader(directory: engine.configuration.journal.directory, kernel: engine.configuration.kernel)
+            .follow(filter, maxBufferedBytes: 1 << 20)
         let heartbeat = followHeartbeat
         return HTTPResponse(
             status: .ok, fields: ["Content-Type": "application/x-ndjson; charset=utf-8", "X-Request-Id": requestId, "Cache-Control": "no-store"],
@@ -45,6 +55,7 @@ extension MobiusAPI {
                     try await group.next()
                     group.cancelAll()
                 }
+                withExtendedLifetime(slot) {}
             })
     }
 

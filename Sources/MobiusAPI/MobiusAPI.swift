@@ -27,6 +27,10 @@ public struct MobiusAPI: Sendable {
     public var followHeartbeat: Duration = .seconds(15)
     /// Most paths one `POST /api/dhash/batch` takes.
     public var batchLimit = 1_000
+    /// Most `GET /api/events` streams served at once (each holds a reader thread); beyond it, 503.
+    public var eventStreamLimit = 64
+    /// The event streams open now, shared by every copy of this value.
+    let eventStreams = EventStreamSlots()
 
     /// Routes over `engine`.
     public init(engine: Engine, imageRoots: ImageRoots, version: String, adminToken: AdminToken? = nil,
@@ -40,6 +44,14 @@ public struct MobiusAPI: Sendable {
         self.logsEveryRequest = logsEveryRequest
     }
 
+    /// A server configuration listening on `host`:`port` whose own refusals (a malformed
+    /// request, a limit, a timeout, the connection cap) are JSON errors like the routes' own.
+    public static func serverConfiguration(host: String, port: UInt16) -> HTTPServerConfiguration {
+        var configuration = HTTPServerConfiguration(host: host, port: port)
+        configuration.refusalFormat = APIResponse.refusalFormat
+        return configuration
+    }
+
     /// Answers one request, counts it and logs it. Never throws: every failure is a status and
     /// `{"error","requestId"}`.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
@@ -49,15 +61,21 @@ public struct MobiusAPI: Sendable {
         let response = await answer(request, matched, requestId: requestId)
         let seconds = (ContinuousClock.now - start).seconds
         let routeLabel = matched?.route.pattern ?? "unmatched"
-        telemetry.countRequest(route: routeLabel, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        let methodLabel = Self.methodLabels.contains(request.method.rawValue) ? request.method.rawValue : "other"
+        telemetry.countRequest(route: routeLabel, method: methodLabel, status: response.status.code, seconds: seconds)
         if let logger, logsEveryRequest || response.status.code >= 500 {
-            logger.log(response.status.code >= 500 ? .error : .info, "\(request.method.rawValue) \(routeLabel) \(response.status.code)",
+            logger.log(response.status.code >= 500 ? .error : .info, "\(methodLabel) \(routeLabel) \(response.status.code)",
                        category: "http", requestId: requestId,
                        metadata: [("path", .string(String(request.path.prefix(512)))), ("status", .integer(Int64(response.status.code))),
                                   ("durationMs", .double(seconds * 1000)), ("bodyBytes", .integer(Int64(request.body.count)))])
         }
         return response
     }
+
+    /// The methods counted under their own name in `mobius_http_requests_total`; any other
+    /// token is counted as `other`, so a client inventing methods cannot add series (and
+    /// memory, and /metrics bytes) without bound, as the route label is the pattern, not the path.
+    static let methodLabels: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
 
     private func answer(_ request: HTTPRequest, _ matched: (route: Route, id: String?)?, requestId: String) async -> HTTPResponse {
         let path = request.path

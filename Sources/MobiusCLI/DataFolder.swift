@@ -21,6 +21,9 @@ package struct DataFolder: Sendable {
     /// Reads `--data` from `arguments`.
     package init(_ arguments: ParsedArguments) { path = arguments[DataFolder.option] }
 
+    /// The folder at `path` (tests, and callers that already know it).
+    package init(path: String) { self.path = path }
+
     /// The journal folder, `DIR/journal`.
     package var journalDirectory: String { path + "/journal" }
 

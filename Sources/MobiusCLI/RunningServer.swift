@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Integrity
 import JSON
 import Journal
 import MobiusAPI
@@ -16,12 +17,14 @@ struct RunningServer {
     let url: String
     private let endpoint: HTTPEndpoint
     private let tokenFile: String
+    /// The data folder, for the `inspect` a person can run after an unanswered request.
+    private let dataPath: String
 
     /// The server holding `data`'s journal right now, when the holder recorded an http URL.
     static func holding(_ data: DataFolder) -> RunningServer? {
         guard let holder = WriterLock.holder(directory: data.journalDirectory), holder.isHeld, let url = holder.url,
               let endpoint = try? HTTPEndpoint(parsing: url) else { return nil }
-        return RunningServer(url: url, endpoint: endpoint, tokenFile: data.path + "/admin-token")
+        return RunningServer(url: url, endpoint: endpoint, tokenFile: data.path + "/admin-token", dataPath: data.path)
     }
 
     /// POSTs `body` to `path` with the admin token; the body of a 2xx answer. Any other answer
@@ -59,7 +62,11 @@ struct RunningServer {
         return CommandFailure(exit, "the server at \(url) answered \(status): \(message)")
     }
 
-    /// POSTs `body` to `path` with the admin token; the status and body of whatever answer came.
+    /// POSTs `body` to `path` with the admin token and a request id of its own; the status and
+    /// body of whatever answer came. When no answer came to a request that was sent (the
+    /// server stalled, or closed the connection), the failure says the write may still be
+    /// carried out and how to look for it by that request id, since sending it again could
+    /// record it twice.
     func call(_ path: String, body: [UInt8], contentType: String = "application/json",
               timeout: Duration = .seconds(120)) throws(CommandFailure) -> (status: Int, body: [UInt8]) {
         let found: String?
@@ -75,13 +82,26 @@ struct RunningServer {
         configuration.requestTimeout = timeout
         let client = HTTPClient(endpoint: endpoint, configuration: configuration)
         defer { client.close() }
+        let requestId = "cli-" + Hex.random(byteCount: 16)
         let response: HTTPClientResponse
         do {
-            response = try client.post(path, body: body, contentType: contentType, fields: ["Authorization": "Bearer " + token])
+            response = try client.post(path, body: body, contentType: contentType, fields: ["Authorization": "Bearer " + token, "X-Request-Id": requestId])
         } catch {
-            throw CommandFailure(.checkFailed, "the server at \(url) holds the journal but did not answer: \(error)")
+            throw CommandFailure(.checkFailed, unanswered(error, requestId: requestId))
         }
         return (response.status.code, response.body)
+    }
+
+    /// The failure of a request that got no usable answer: whether it may have been carried out.
+    private func unanswered(_ error: HTTPClientError, requestId: String) -> String {
+        let message = "the server at \(url) holds the journal but did not answer: \(error)"
+        switch error.code {
+        case .invalidURL, .connectionRefused, .connectTimedOut:
+            return message + " (nothing was sent)"
+        case .timedOut, .malformedResponse, .responseTooLarge, .connectionClosed, .network:
+            return message + "; the request was sent as \(requestId) and the server may still carry it out: "
+                + "look for it with 'mobius-dhash inspect --data \(dataPath) --request-id \(requestId)' before sending it again"
+        }
     }
 
     /// `text` percent-encoded for a query value.

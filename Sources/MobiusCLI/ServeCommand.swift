@@ -82,7 +82,7 @@ struct ServeCommand: AsyncCommand {
         }
         let telemetry = ServiceTelemetry()
         let stop = SignalWaiter([SIGTERM, SIGINT])
-        var configuration = HTTPServerConfiguration(host: host, port: UInt16(port))
+        var configuration = MobiusAPI.serverConfiguration(host: host, port: UInt16(port))
         configuration.limits.bodyBytes = maxBody
         configuration.maxConnections = 1024
         let (host, roots, grace, logsEveryRequest, sampleInterval) = (host, roots, grace, logsEveryRequest, sampleInterval)

@@ -28,6 +28,22 @@ import HTTP
         #expect(connection.isIdle)
     }
 
+    @Test func refusalsAndTimeoutsAreAnsweredInTheGivenFormat() {
+        let format: ResponseSerializer.RefusalFormat = { error in
+            (["Content-Type": "application/json"], Array(#"{"error":"\#(error.reason)"}"#.utf8) + [10])
+        }
+        var malformed = HTTPConnection(refusalFormat: format, now: .zero)
+        let refused = written(malformed.received(Array("GET / HTTP/2.0\r\nHost: a\r\n\r\n".utf8), at: moment(0)))
+        #expect(refused.hasPrefix("HTTP/1.1 505 ") && refused.contains("Content-Type: application/json\r\n"), "\(refused)")
+        #expect(refused.hasSuffix("\r\n\r\n{\"error\":\"HTTP version 2.0 is not supported (1.0 and 1.1 are)\"}\n"), "\(refused)")
+        var slow = HTTPConnection(refusalFormat: format, now: .zero)
+        _ = slow.received(Array("GET / HT".utf8), at: moment(0))
+        let timedOut = written(slow.timerFired(at: moment(60)))
+        #expect(timedOut.hasPrefix("HTTP/1.1 408 ") && timedOut.contains(#"{"error":"request head not received"#), "\(timedOut)")
+        var plain = HTTPConnection(now: .zero)
+        #expect(written(plain.received(Array("GET / HTTP/2.0\r\nHost: a\r\n\r\n".utf8), at: moment(0))).contains("text/plain"))
+    }
+
     @Test func continueIsSentOnlyForABodyThatIsWanted() {
         var connection = HTTPConnection(now: .zero)
         let actions = connection.received(Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n".utf8), at: moment(0))

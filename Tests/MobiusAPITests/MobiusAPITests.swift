@@ -37,6 +37,12 @@ import Testing
 
         func call(_ method: HTTPMethod, _ target: String, contentType: String? = nil, authorization: String? = nil,
                   body: [UInt8] = []) async -> (Int, [String: Any], HTTPResponse) {
+            await Self.call(api, method, target, contentType: contentType, authorization: authorization, body: body)
+        }
+
+        /// A request to `api` in-process: its status, its body as a JSON object (empty when it is not one), the response.
+        static func call(_ api: MobiusAPI, _ method: HTTPMethod, _ target: String, contentType: String? = nil, authorization: String? = nil,
+                         body: [UInt8] = []) async -> (Int, [String: Any], HTTPResponse) {
             var fields: HTTPFields = ["Host": "test"]
             if let contentType { fields.append(name: "Content-Type", value: contentType) }
             if let authorization { fields.append(name: "Authorization", value: authorization) }
@@ -56,7 +62,7 @@ import Testing
         /// The API behind a real server on an ephemeral loopback port, and its URL.
         func serve() throws -> (HTTPServer, String) {
             let api = api
-            let server = try HTTPServer.start(HTTPServerConfiguration(host: "127.0.0.1", port: 0)) { await api.handle($0) }
+            let server = try HTTPServer.start(MobiusAPI.serverConfiguration(host: "127.0.0.1", port: 0)) { await api.handle($0) }
             return (server, "http://127.0.0.1:\(server.localAddress.port)")
         }
 

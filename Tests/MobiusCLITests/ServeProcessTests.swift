@@ -31,6 +31,9 @@ import Testing
         try expect(200, [url + "/health"], contains: #""status":"OK""#)
         try expect(200, [url + "/metrics/dhash"], contains: #""total_extractions":0"#)
         try expect(401, ["-X", "POST", url + "/api/admin/snapshot"], contains: "Bearer")
+        // What the HTTP layer refuses itself is a JSON error too (it was text/plain).
+        try expect(417, ["-H", "Expect: 200-ok", "-H", "Content-Type: application/json", "-d", "{}", url + "/api/dhash/extract"],
+                   contains: #""requestId":""#)
         let added = try Curl.callBlocking(admin + ["-d", #"{"imagePath":"card.pgm","id":"card"}"#, url + "/api/admin/library"])
         #expect(added.status == 201 && added.body.contains(#""id":"card""#), "\(added.body)")
         let addedSeq = try #require(added.body.range(of: #""addedSeq":"#).map { String(added.body[$0.upperBound...].prefix { $0.isNumber }) })

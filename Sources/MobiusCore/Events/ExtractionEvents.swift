@@ -82,6 +82,11 @@ public struct ExtractionCompleted: EventPayload {
     /// Whether it went to human review.
     public var lowConfidence: Bool
 
+    /// The durations an extraction event may record, ms: none takes a day, and the metrics
+    /// fold sums them — two appended durations near `Double.greatestFiniteMagnitude` made the
+    /// sum infinite, which `/metrics/dhash` and the snapshot writer cannot encode.
+    public static let durationRange: ClosedRange<Double> = 0...86_400_000
+
     /// An extraction with the given fields.
     public init(source: String?, sha256: String?, byteSize: Int?, format: String, width: Int, height: Int, hash: String,
                 hashBase64: String, bits: Int, durationMs: Double?, match: MatchSummary?, confidence: Double, lowConfidence: Bool) {
@@ -141,9 +146,11 @@ public struct ExtractionCompleted: EventPayload {
             self.confidence = try fields.required(confidence, "confidence")
             lowConfidence = try fields.required(low, "lowConfidence")
         }
-        guard self.width >= 0, self.height >= 0, durationMs.map({ $0 >= 0 && $0.isFinite }) ?? true,
-              (0...1).contains(self.confidence) else {
-            throw fields.failure("width, height, durationMs or confidence is out of range")
+        guard self.width >= 0, self.height >= 0, (0...1).contains(self.confidence) else {
+            throw fields.failure("width, height or confidence is out of range")
+        }
+        guard durationMs.map(ExtractionCompleted.durationRange.contains) ?? true else {
+            throw fields.failure("durationMs must be from 0 to \(Int(ExtractionCompleted.durationRange.upperBound)) (one day)")
         }
     }
 
@@ -214,6 +221,9 @@ public struct ExtractionFailed: EventPayload {
         self.source = source
         self.reason = try fields.required(reason, "reason")
         self.kind = kind ?? "undecodable"
+        guard duration.map(ExtractionCompleted.durationRange.contains) ?? true else {
+            throw fields.failure("durationMs must be from 0 to \(Int(ExtractionCompleted.durationRange.upperBound)) (one day)")
+        }
         durationMs = duration
         self.sha256 = sha256
         self.byteSize = byteSize
