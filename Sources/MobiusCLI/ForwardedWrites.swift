@@ -132,9 +132,10 @@ extension RollbackCommand {
     /// `rollback` through `server`: its plan and outcome as the server reports them.
     func run(through server: RunningServer, _ io: CommandIO) throws(CommandFailure) -> ExitStatus {
         server.announce(io, commandPath: [Self.spec.name])
+        let target = try resolvedTarget()
         let body = JSONLine.value { json in
             json.writeObject { json in
-                switch target! {
+                switch target {
                 case .snapshot(let id): json.write(id, forKey: "toSnapshot")
                 case .seq(let seq): json.write(seq, forKey: "toSeq")
                 }

@@ -36,6 +36,14 @@ import Testing
         let unknown = try BuiltBinary.capture(["deploy", "--env", "qa", "--data", data])
         #expect(unknown.status == 2 && unknown.err.contains("staging or production"))
         #expect(listing(data) == before.0)
+        #expect(try BuiltBinary.capture(["rollback", "--latest-deployment", "--force", "--dry-run", "--data", data]).status == 2, "no deployment yet")
+
+        // Without a server the release is recorded offline, and --latest-deployment finds its snapshot.
+        let offline = try BuiltBinary.capture(["deploy", "--env", "production", "--skip-backup", "--data", data])
+        #expect(offline.status == 0 && offline.out.contains("recorded started and completed"), "\(offline)")
+        let snapshot = try #require(offline.out.split(separator: "\n").first { $0.hasPrefix("snapshot ") }?.split(separator: " ")[1])
+        let back = try BuiltBinary.capture(["rollback", "--latest-deployment", "--force", "--dry-run", "--data", data])
+        #expect(back.status == 0 && back.out.contains("snapshot \(snapshot)"), "\(back)")
     }
 
     @Test func aReleaseReplacesTheServerAndAFailingBinaryIsRolledBack() async throws {
