@@ -96,8 +96,10 @@ public struct MobiusAPI: Sendable {
         }
         let method: HTTPMethod = request.method == .head ? .get : request.method
         guard route.methods.contains(method) else {
-            var response = APIResponse.error(.methodNotAllowed, "\(route.pattern) takes \(route.methods.map(\.rawValue).joined(separator: ", "))", requestId: requestId)
-            response.fields.set("Allow", to: route.methods.map(\.rawValue).joined(separator: ", "))
+            // HEAD is answered wherever GET is, so Allow names it too (RFC 9110 §10.2.1).
+            let allowed = route.methods.flatMap { $0 == .get ? [HTTPMethod.get, .head] : [$0] }.map(\.rawValue).joined(separator: ", ")
+            var response = APIResponse.error(.methodNotAllowed, "\(route.pattern) takes \(allowed)", requestId: requestId)
+            response.fields.set("Allow", to: allowed)
             return response
         }
         if route.needsToken, let refusal = refusal(request, requestId: requestId) { return refusal }

@@ -181,6 +181,16 @@ import Testing
         #expect(line?.hasSuffix(" 50") == true && line?.contains(#"status="405""#) == true, "\(line ?? "no line for other")")
         await service.close()
     }
+
+    @Test func allowNamesHeadWhereGetIsAnswered() async throws {
+        let service = try Service()
+        let (status, body, response) = await service.call(.delete, "/health")
+        #expect(status == 405 && response.fields["allow"] == "GET, HEAD" && body["error"] as? String == "/health takes GET, HEAD")
+        #expect(await service.call(.head, "/health").0 == 200)
+        let (_, _, post) = await service.call(.get, "/api/admin/append")
+        #expect(post.fields["allow"] == "POST")
+        await service.close()
+    }
 }
 
 /// Point-in-time queries: a replay each, which anyone may ask for.
