@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "MobiusBench", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "MobiusCore"]),
         // Events, projections, snapshots and the engine; folds are pure, the engine owns files.
         .target(name: "MobiusCore", dependencies: ["Journal", "Imaging", "JSON", "Integrity", "POSIX", "CZlib"]),
-        .target(name: "MobiusAPI", dependencies: ["HTTP", "MobiusCore", "Journal", "JSON", "Integrity"]),
+        .target(name: "MobiusAPI", dependencies: ["HTTP", "MobiusCore", "Journal", "JSON", "Integrity", "POSIX"]),
         .target(name: "MobiusCLI", dependencies: ["Journal", "Imaging", "Integrity", "JSON", "MobiusBench", "MobiusCore", "MobiusAPI", "HTTP", "POSIX", "CLinux"]),
         .executableTarget(name: "mobius-dhash", dependencies: ["MobiusCLI"]),
         // HTTP/1.1 server on the system layer: a pure parser and connection state machine, an epoll loop, a worker pool.

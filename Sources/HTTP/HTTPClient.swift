@@ -83,7 +83,8 @@ public final class HTTPClient {
         let start = kernel.now(.monotonic)
         let deadline = start + configuration.requestTimeout
         let request = requestBytes(method, path, fields: fields, body: body)
-        let label = "\(method.rawValue) \(endpoint.target(path))"
+        // The error's description puts the endpoint (base path included) before the path.
+        let label = "\(method.rawValue) \(path)"
         let isReused = socket != nil
         do {
             return try exchange(request, method: method, label: label, deadline: deadline)

@@ -32,8 +32,17 @@ public struct HTTPRequestHead: Sendable, Hashable {
         self.framing = framing
     }
 
-    /// The target before any `?`.
-    public var path: Substring { target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0] }
+    /// The target before any `?`; of an absolute-form target (`http://host/health`, which a
+    /// server must accept, RFC 9112 §3.2.2), the path after the authority (`/` when it has none).
+    public var path: Substring {
+        let beforeQuery = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        for scheme in ["http://", "https://"] where beforeQuery.lowercased().hasPrefix(scheme) {
+            let authorityAndPath = beforeQuery.dropFirst(scheme.count)
+            guard let slash = authorityAndPath.firstIndex(of: "/") else { return "/" }
+            return authorityAndPath[slash...]
+        }
+        return beforeQuery
+    }
 
     /// The target after the first `?`, or nil when there is none.
     public var query: Substring? {

@@ -4,18 +4,34 @@ import Journal
 import MobiusCore
 
 extension MobiusAPI {
-    /// A projection GET: the live state, or a replay at `?seq=` / `?at=`; every answer names the
-    /// seq it reflects.
-    func answerProjection(_ name: Route.Name, id: String?, query: QueryParameters, requestId: String) -> HTTPResponse {
+    /// A projection GET: the live state, or a replay at `?seq=` / `?at=` (on `replayPool`, at
+    /// most `replayLimit` under way or waiting, else 503); every answer names the seq it reflects.
+    func answerProjection(_ name: Route.Name, id: String?, query: QueryParameters, requestId: String) async -> HTTPResponse {
         let point: PointInTime
         switch PointInTime.parse(query) {
         case .success(let parsed): point = parsed
         case .failure(let failure): return APIResponse.error(.badRequest, failure.message, requestId: requestId)
         }
+        let built: Result<StateView, EngineError>
+        if point == .now {
+            built = Result { () throws(EngineError) in try StateView(engine: engine, point: point) }
+        } else {
+            guard let slot = replays.take(limit: replayLimit) else {
+                var response = APIResponse.error(.serviceUnavailable, "\(replayLimit) point-in-time queries are under way or waiting, the most this server takes at once; try again later",
+                                                 requestId: requestId)
+                response.fields.set("Retry-After", to: "1")
+                return response
+            }
+            let engine = engine
+            built = await withTaskExecutorPreference(replayPool) {
+                Result { () throws(EngineError) in try StateView(engine: engine, point: point) }
+            }
+            withExtendedLifetime(slot) {}
+        }
         let view: StateView
-        do {
-            view = try StateView(engine: engine, point: point)
-        } catch {
+        switch built {
+        case .success(let state): view = state
+        case .failure(let error):
             return APIResponse.error(error.code == .invalidRequest ? .badRequest : .internalServerError, error.message, requestId: requestId)
         }
         switch name {

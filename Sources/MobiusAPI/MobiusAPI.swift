@@ -2,6 +2,7 @@ import HTTP
 import JSON
 import Journal
 import MobiusCore
+import POSIX
 
 /// The service's HTTP routes over an engine: the MOBIUS contract (`/health`, `/metrics/dhash`,
 /// `/api/dhash/extract`), the projection queries (each answerable at a past point with `?seq=N`
@@ -30,7 +31,18 @@ public struct MobiusAPI: Sendable {
     /// Most `GET /api/events` streams served at once (each holds a reader thread); beyond it, 503.
     public var eventStreamLimit = 64
     /// The event streams open now, shared by every copy of this value.
-    let eventStreams = EventStreamSlots()
+    let eventStreams = Slots()
+    /// Where `?seq=`/`?at=` replays run: a thread of their own, never the server's workers. A
+    /// replay reads the journal from a snapshot on (seconds, on a long journal), and anyone may
+    /// ask for one: on the workers, two at once held up every other request, `/health`
+    /// included, until a monitor counted failed checks and rolled back.
+    public var replayPool: WorkerPool = MobiusAPI.sharedReplayPool
+    /// The process's replay thread.
+    public static let sharedReplayPool = WorkerPool(threadCount: 1, name: "point-in-time")
+    /// Most replays under way or waiting for the replay thread; beyond, 503.
+    public var replayLimit = 4
+    /// The replays under way or waiting now, shared by every copy of this value.
+    let replays = Slots()
 
     /// Routes over `engine`.
     public init(engine: Engine, imageRoots: ImageRoots, version: String, adminToken: AdminToken? = nil,
@@ -84,13 +96,15 @@ public struct MobiusAPI: Sendable {
         }
         let method: HTTPMethod = request.method == .head ? .get : request.method
         guard route.methods.contains(method) else {
-            var response = APIResponse.error(.methodNotAllowed, "\(route.pattern) takes \(route.methods.map(\.rawValue).joined(separator: ", "))", requestId: requestId)
-            response.fields.set("Allow", to: route.methods.map(\.rawValue).joined(separator: ", "))
+            // HEAD is answered wherever GET is, so Allow names it too (RFC 9110 §10.2.1).
+            let allowed = route.methods.flatMap { $0 == .get ? [HTTPMethod.get, .head] : [$0] }.map(\.rawValue).joined(separator: ", ")
+            var response = APIResponse.error(.methodNotAllowed, "\(route.pattern) takes \(allowed)", requestId: requestId)
+            response.fields.set("Allow", to: allowed)
             return response
         }
         if route.needsToken, let refusal = refusal(request, requestId: requestId) { return refusal }
         let query = QueryParameters(request.query)
-        if route.takesPointInTime { return answerProjection(route.name, id: id, query: query, requestId: requestId) }
+        if route.takesPointInTime { return await answerProjection(route.name, id: id, query: query, requestId: requestId) }
         switch route.name {
         case .index: return index(requestId: requestId)
         case .metrics: return prometheus(requestId: requestId)

@@ -113,6 +113,12 @@ import POSIX
         }
         #expect(error?.code == .connectionRefused)
         #expect(error?.description.contains("GET http://127.0.0.1:\(port)/health: connection refused") == true, "\(String(describing: error))")
+        // A base path is named once: it read "GET http://127.0.0.1:P/base/base/health".
+        let based = try await Self.onThread {
+            let client = try Self.client("http://127.0.0.1:\(port)/base")
+            return Self.failure { () throws(HTTPClientError) in try client.get("/health") }
+        }
+        #expect(based?.description.hasPrefix("GET http://127.0.0.1:\(port)/base/health: connection refused") == true, "\(String(describing: based))")
     }
 
     @Test func aConnectThatNeverFinishesTimesOut() async throws {

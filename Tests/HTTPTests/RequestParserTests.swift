@@ -79,6 +79,15 @@ func randomPieces(count: Int, using generator: inout SeededGenerator) -> [Range<
         #expect(events.dropFirst().elementsEqual([.body(Array("hello world".utf8)), .end(trailers: [:])]))
     }
 
+    @Test(arguments: [
+        ("/health?seq=1", "/health", "seq=1"), ("http://127.0.0.1:5001/health?seq=1", "/health", "seq=1"),
+        ("HTTP://a/api/library/x", "/api/library/x", nil), ("https://a", "/", nil), ("http://a?x=1", "/", "x=1"), ("*", "*", nil),
+    ])
+    func absoluteFormTargetsHaveTheirPath(target: String, path: String, query: String?) {
+        let head = HTTPRequestHead(method: .get, target: target)
+        #expect(head.path == path[...] && head.query.map(String.init) == query)
+    }
+
     @Test func parsesChunkedBodyAndTrailers() {
         let events = parse(Self.corpus[3])
         #expect(events.count == 3)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HTTP
 import JSON
@@ -178,6 +179,51 @@ import Testing
         #expect(!text.contains("METHOD"))
         let line = text.split(separator: "\n").first { $0.hasPrefix("mobius_http_requests_total{") && $0.contains(#"method="other""#) }
         #expect(line?.hasSuffix(" 50") == true && line?.contains(#"status="405""#) == true, "\(line ?? "no line for other")")
+        await service.close()
+    }
+
+    @Test func allowNamesHeadWhereGetIsAnswered() async throws {
+        let service = try Service()
+        let (status, body, response) = await service.call(.delete, "/health")
+        #expect(status == 405 && response.fields["allow"] == "GET, HEAD" && body["error"] as? String == "/health takes GET, HEAD")
+        #expect(await service.call(.head, "/health").0 == 200)
+        let (_, _, post) = await service.call(.get, "/api/admin/append")
+        #expect(post.fields["allow"] == "POST")
+        await service.close()
+    }
+}
+
+/// Point-in-time queries: a replay each, which anyone may ask for.
+@Suite struct PointInTimeLaneTests {
+    typealias Service = MobiusAPITests.Service
+
+    // Replays ran on the server's workers (two on this machine): two `?seq=` queries of a long
+    // journal held up every other request, `/health` included, for as long as they read.
+    @Test func replaysRunOnTheirOwnThreadAndQueueBoundedly() async throws {
+        let service = try Service()
+        _ = try await service.engine.append(drafts: (0..<20).map { _ in try EventDraft(type: "custom.note", data: Array(#"{"n":1}"#.utf8)) })
+        var api = service.api
+        api.replayPool = WorkerPool(threadCount: 1, name: "test-replay")
+        api.replayLimit = 2
+        let lane = api
+        // Hold the replay thread, as a long replay would.
+        let gate = DispatchSemaphore(value: 0)
+        let holder = Task(executorPreference: lane.replayPool) { gate.wait() }
+        let first = Task { await Service.call(lane, .get, "/api/library?seq=5").0 }
+        let second = Task { await Service.call(lane, .get, "/health?seq=10").0 }
+        #expect(await eventually(timeout: .seconds(30)) { lane.replays.count == 2 }, "both wait for the replay thread")
+        // Live answers do not wait for it; a third replay is refused, not queued without end.
+        #expect(await Service.call(lane, .get, "/health").0 == 200)
+        #expect(await Service.call(lane, .get, "/api/library").0 == 200)
+        let (refused, body, response) = await Service.call(lane, .get, "/metrics/dhash?seq=3")
+        #expect(refused == 503 && response.fields["retry-after"] == "1" && (body["error"] as? String)?.contains("point-in-time") == true, "\(body)")
+        gate.signal()
+        await holder.value
+        let (firstStatus, secondStatus) = (await first.value, await second.value)
+        #expect(firstStatus == 200 && secondStatus == 200)
+        #expect(lane.replays.count == 0)
+        #expect(await Service.call(lane, .get, "/health?seq=999").0 == 400, "a bad point is still a 400")
+        #expect(lane.replays.count == 0, "a failed replay gives its slot back")
         await service.close()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Integrity
+import Synchronization
 @testable import MobiusCore
 import Testing
 import TestSupport
@@ -12,6 +13,32 @@ import TestSupport
     func store() throws -> (SnapshotStore, TemporaryDirectory) {
         let root = try TemporaryDirectory("snapshots")
         return (SnapshotStore(directory: root.appending("snapshots")), root)
+    }
+
+    // Two writes of one snapshot at once (POST /api/admin/snapshot twice, or beside the
+    // automatic one) shared one temporary name: one renamed the file the other was still
+    // writing, and the other's rename failed with ENOENT — a 500, and a window in which the
+    // snapshot on disk was cut short.
+    @Test func concurrentWritesOfOneSnapshotAllSucceed() async throws {
+        let (store, root) = try store()
+        defer { root.remove() }
+        let state = Array(repeating: UInt8(ascii: "x"), count: 256 * 1024)
+        let failures = try await onOwnThread { () -> [String] in
+            let found = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 64) { _ in
+                do {
+                    _ = try store.write(seq: 7, timestamp: 1, chain: SnapshotStoreTests.chain, projectionVersions: ["library": 2], state: state)
+                } catch {
+                    found.withLock { $0.append("\(error)") }
+                }
+            }
+            return found.withLock { $0 }
+        }
+        #expect(failures.count == 0, "\(failures.count) of 64 failed: \(failures.first ?? "")")
+        let listed = try store.list()
+        #expect(listed.count == 1 && listed.first?.problem == nil)
+        #expect(try store.load(id: try #require(listed.first?.id)).state == state)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory).allSatisfy { !$0.hasSuffix(".tmp") }, "no temporary file is left")
     }
 
     @Test func aWrittenSnapshotListsAndLoadsAsWritten() throws {

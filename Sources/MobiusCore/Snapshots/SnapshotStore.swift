@@ -194,9 +194,12 @@ public struct SnapshotStore: Sendable {
         }
     }
 
-    /// Writes `bytes` to `name` through a synced temporary file renamed over it.
+    /// Writes `bytes` to `name` through a synced temporary file renamed over it. The temporary
+    /// name is this write's own: two writes of one snapshot at once (an operator's and the
+    /// automatic one) each rename a whole file, where a shared name let one rename the file
+    /// the other was still writing.
     private func replace(_ name: String, with bytes: [UInt8]) throws(SystemError) {
-        let temporary = path(directory + "/." + name + ".tmp")
+        let temporary = path(directory + "/." + name + "." + Hex.random(byteCount: 8) + ".tmp")
         let fd = try kernel.open(temporary, .writeOnly, options: [.create, .truncate])
         do {
             try kernel.write(fd, bytes, at: 0, path: temporary)
