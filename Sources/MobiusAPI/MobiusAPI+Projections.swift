@@ -12,6 +12,9 @@ extension MobiusAPI {
         case .success(let parsed): point = parsed
         case .failure(let failure): return APIResponse.error(.badRequest, failure.message, requestId: requestId)
         }
+        if name == .reviewQueue, let status = query["status"], status != "open", status != "all" {
+            return APIResponse.error(.badRequest, "status must be open (the default) or all, got \(Echoed(status))", requestId: requestId)
+        }
         let built: Result<StateView, EngineError>
         if point == .now {
             built = Result { () throws(EngineError) in try StateView(engine: engine, point: point) }

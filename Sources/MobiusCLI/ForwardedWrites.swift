@@ -92,7 +92,7 @@ extension LibraryRemoveCommand {
     func run(through server: RunningServer, _ io: CommandIO) throws(CommandFailure) -> ExitStatus {
         server.announce(io, commandPath: ["library", "remove"])
         let body = JSONLine.value { json in json.writeObject { json in if let reason { json.write(reason, forKey: "reason") } } }
-        _ = try server.post("/api/admin/library/\(RunningServer.queryValue(id))/remove", body: Array(body.utf8))
+        _ = try server.post("/api/admin/library/\(RunningServer.pathSegment(id))/remove", body: Array(body.utf8))
         io.print("removed \(id)")
         return .success
     }
@@ -109,7 +109,7 @@ extension ReviewResolveCommand {
                 if let note { json.write(note, forKey: "note") }
             }
         }
-        io.print(String(decoding: try server.post("/api/lcm/\(RunningServer.queryValue(id))/resolve", body: Array(body.utf8)), as: UTF8.self))
+        io.print(String(decoding: try server.post("/api/lcm/\(RunningServer.pathSegment(id))/resolve", body: Array(body.utf8)), as: UTF8.self))
         return .success
     }
 }

@@ -104,6 +104,13 @@ struct RunningServer {
         }
     }
 
+    /// `text` percent-encoded as one path segment (`/` too: an id holding one must reach the
+    /// route as that id, not as more segments that match no route).
+    static func pathSegment(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
     /// `text` percent-encoded for a query value.
     static func queryValue(_ text: String) -> String {
         // ASCII only: `.alphanumerics` would let other scripts' letters through unencoded.

@@ -182,6 +182,16 @@ import Testing
         await service.close()
     }
 
+    @Test func aReviewQueueStatusOtherThanOpenOrAllIs400() async throws {
+        let service = try Service()
+        for status in ["garbage", "", "ALL", "resolved"] {
+            let (code, body, _) = await service.call(.get, "/api/lcm?status=" + status)
+            #expect(code == 400 && (body["error"] as? String)?.hasPrefix("status must be open") == true, "\(status): \(body)")
+        }
+        for status in ["open", "all"] { #expect(await service.call(.get, "/api/lcm?status=" + status).0 == 200) }
+        await service.close()
+    }
+
     @Test func allowNamesHeadWhereGetIsAnswered() async throws {
         let service = try Service()
         let (status, body, response) = await service.call(.delete, "/health")

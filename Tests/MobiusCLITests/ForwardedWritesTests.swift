@@ -32,6 +32,9 @@ import Testing
         let resolved = try BuiltBinary.capture(["lcm", "resolve", item, "--decision", "reject"] + data)
         #expect(resolved.status == 0 && resolved.out.contains(#""status":"resolved""#), "\(resolved)")
         #expect(try BuiltBinary.capture(["lcm", "resolve", item, "--decision", "reject"] + data).status == 1, "already resolved: a conflict")
+        // An id with a slash reaches the route as that id (it was more path segments: "no route").
+        let slashed = try BuiltBinary.capture(["lcm", "resolve", "x/y", "--decision", "reject"] + data)
+        #expect(slashed.status == 2 && slashed.err.contains("there is no review item x/y"), "\(slashed)")
 
         let single = try BuiltBinary.capture(["append", "--type", "custom.note", "--payload", #"{"n":1}"#] + data)
         #expect(single.status == 0 && UInt64(single.out.trimmingCharacters(in: .whitespacesAndNewlines)) != nil, "\(single)")

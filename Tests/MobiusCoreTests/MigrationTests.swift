@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import Journal
+import Synchronization
 @testable import MobiusCore
 import Testing
 import TestSupport
@@ -42,6 +44,35 @@ import TestSupport
         #expect(engine.head.seq == 2, "001-a's event and its migration.applied, nothing of 002-b")
         #expect(engine.projections.schema.applied.map(\.id) == ["001-a"])
         #expect(engine.migrationStatus(registry).pending.map(\.id) == ["002-b", "003-c"])
+        try await engine.close()
+    }
+
+    // Two `migrate up` at once (POST /api/admin/migrate twice) both planned from the same
+    // schema and each applied every pending migration: six requests, six 001-initial.
+    @Test func aSecondRunWhileOneIsUnderWayIsRefusedAndNothingIsAppliedTwice() async throws {
+        let directory = try TemporaryDirectory("mobius-migrate")
+        defer { directory.remove() }
+        let engine = try Self.engine(directory)
+        let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let calls = Mutex(0)
+        let slow = Migration(id: "001-slow", summary: "slow", definition: "v1", up: { _ throws(MigrationError) in
+            if calls.withLock({ $0 += 1; return $0 }) == 1 {
+                entered.signal()
+                release.wait()
+            }
+            return MigrationPlan(events: [.metricsReset(MetricsReset(reason: "slow"))], changes: "reset")
+        }, down: nil)
+        let registry = try MigrationRegistry([slow])
+        let first = Task.detached { try await engine.migrateUp(registry) }
+        try await onOwnThread { entered.wait() }
+        await #expect(throws: EngineError.self) { try await engine.migrateUp(registry) }
+        let dry = try await engine.migrateUp(registry, dryRun: true)
+        #expect(dry.steps.map(\.id) == ["001-slow"], "a dry run plans beside a run")
+        release.signal()
+        #expect(try await first.value.steps.map(\.id) == ["001-slow"])
+        #expect(engine.projections.schema.applied.map(\.id) == ["001-slow"])
+        #expect(try await engine.migrateUp(registry).steps.isEmpty, "after the run, nothing is pending and a new run may start")
+        #expect(engine.head.seq == 2, "one reset and one migration.applied")
         try await engine.close()
     }
 

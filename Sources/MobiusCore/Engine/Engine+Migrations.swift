@@ -43,10 +43,13 @@ extension Engine {
 
     /// Applies `registry`'s pending migrations in order, up to and including `target` (all when
     /// nil), each as one frame: its events and `migration.applied {id, checksum, durationMs,
-    /// changes}`. Refused while there is drift, or when `target` is unknown or already applied.
+    /// changes}`. Refused while there is drift, when `target` is unknown or already applied,
+    /// or while another run is under way (`.conflict`).
     /// A dry run plans each against the current state and appends nothing.
     public func migrateUp(_ registry: MigrationRegistry, to target: String? = nil, dryRun: Bool = false,
                           requestId: String? = nil) async throws(EngineError) -> MigrationRun {
+        try beginMigrating(unless: dryRun)
+        defer { if !dryRun { endMigrating() } }
         let status = migrationStatus(registry)
         guard status.drift.isEmpty else {
             throw EngineError(.refused, "migrations have drifted: \(status.drift.joined(separator: "; ")); restore the definitions that were applied, or revert past them")
@@ -67,6 +70,8 @@ extension Engine {
     /// appended when one of them has no `down` or is unknown to this version.
     public func migrateDown(_ registry: MigrationRegistry, to target: String, dryRun: Bool = false,
                             requestId: String? = nil) async throws(EngineError) -> MigrationRun {
+        try beginMigrating(unless: dryRun)
+        defer { if !dryRun { endMigrating() } }
         let applied = projections.schema.applied
         let keep: Int
         if target == "none" {
@@ -88,6 +93,20 @@ extension Engine {
         }
         return try await take(reverting.map { (registry.migration($0.id)!, .down, $0.checksum) }, dryRun: dryRun, requestId: requestId)
     }
+
+    /// Marks a migration run under way (a dry run marks nothing); refused as a conflict while
+    /// another is, since both would plan from the same schema and apply the same steps.
+    private func beginMigrating(unless dryRun: Bool) throws(EngineError) {
+        guard !dryRun else { return }
+        let isBusy = live.withLock { state -> Bool in
+            if state.isMigrating { return true }
+            state.isMigrating = true
+            return false
+        }
+        if isBusy { throw EngineError(.conflict, "another migration run is under way; run migrate status when it has finished") }
+    }
+
+    private func endMigrating() { live.withLock { $0.isMigrating = false } }
 
     /// Plans and (unless a dry run) appends each step in order, one commit per step; stops at
     /// the first whose plan fails, keeping the steps before it.

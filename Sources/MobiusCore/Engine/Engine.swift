@@ -40,6 +40,9 @@ public final class Engine: Sendable {
         var stopped: EngineError?
         /// An automatic snapshot is being written.
         var isSnapshotting = false
+        /// A migration run (not a dry run) is under way: runs check the schema, then append
+        /// step by step, so two at once each applied every pending migration.
+        var isMigrating = false
         /// Library image ids and file hashes being added (reserved until folded), so concurrent
         /// adds cannot both pass the duplicate check.
         var reservedImageIds: Set<String> = []
