@@ -129,6 +129,20 @@ struct MigrateStatusCommand: Command {
     }
 }
 
+/// What `migrate up` and `migrate down` read from their arguments: the engine session, the
+/// `--to` migration and `--dry-run`.
+struct MigrateRequest: Sendable {
+    let session: EngineSession
+    let target: String?
+    let dryRun: Bool
+
+    init(_ arguments: ParsedArguments, target option: Option<String>) {
+        session = EngineSession(arguments)
+        target = arguments.value(of: option)
+        dryRun = arguments.isSet(MigrateCommand.dryRun)
+    }
+}
+
 /// `migrate up [--to ID] [--dry-run]`: applies pending migrations in order.
 struct MigrateUpCommand: AsyncCommand {
     static let target = Option<String>("--to", value: "ID", help: "stop after this migration; default: apply all pending")
@@ -138,19 +152,13 @@ struct MigrateUpCommand: AsyncCommand {
         arguments: [target, MigrateCommand.dryRun] + EngineSession.arguments,
         exits: [.checkFailed: "drift, or a migration failed", .usageOrUnreadable: "no such migration, or no data folder"])
 
-    let session: EngineSession
-    let target: String?
-    let dryRun: Bool
+    let request: MigrateRequest
 
-    init(_ arguments: ParsedArguments) {
-        session = EngineSession(arguments)
-        target = arguments.value(of: Self.target)
-        dryRun = arguments.isSet(MigrateCommand.dryRun)
-    }
+    init(_ arguments: ParsedArguments) { request = MigrateRequest(arguments, target: Self.target) }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
-        let (target, dryRun) = (target, dryRun)
-        return try await MigrateCommand.run(io, session, "up", target: target, dryRun: dryRun) { (engine) throws(EngineError) in
+        let (target, dryRun) = (request.target, request.dryRun)
+        return try await MigrateCommand.run(io, request.session, "up", target: target, dryRun: dryRun) { (engine) throws(EngineError) in
             try await engine.migrateUp(.shipped, to: target, dryRun: dryRun)
         }
     }
@@ -158,30 +166,22 @@ struct MigrateUpCommand: AsyncCommand {
 
 /// `migrate down --to ID [--dry-run]`: reverts applied migrations after ID, newest first.
 struct MigrateDownCommand: AsyncCommand {
-    static let target = Option<String>("--to", value: "ID", help: "the last migration to keep applied (none: revert all)")
+    static let target = Option<String>(required: "--to", value: "ID", help: "the last migration to keep applied (none: revert all)",
+                                       whenMissing: "name the last migration to keep (none reverts all)")
     static let spec = CommandSpec(
         "down", summary: "revert applied migrations after --to ID, newest first, each with migration.reverted",
         discussion: ["Refused before anything is appended when one of them cannot be reverted."],
         arguments: [target, MigrateCommand.dryRun] + EngineSession.arguments,
         exits: [.checkFailed: "a migration cannot be reverted, or failed", .usageOrUnreadable: "--to names no applied migration, or no data folder"])
 
-    let session: EngineSession
-    let target: String?
-    let dryRun: Bool
+    let request: MigrateRequest
 
-    init(_ arguments: ParsedArguments) {
-        session = EngineSession(arguments)
-        target = arguments.value(of: Self.target)
-        dryRun = arguments.isSet(MigrateCommand.dryRun)
-    }
-
-    func validate() throws(CommandFailure) {
-        if target == nil { throw .usage("give --to ID: the last migration to keep (none reverts all)", argument: "--to") }
-    }
+    init(_ arguments: ParsedArguments) { request = MigrateRequest(arguments, target: Self.target) }
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
-        let (target, dryRun) = (target!, dryRun)
-        return try await MigrateCommand.run(io, session, "down", target: target, dryRun: dryRun) { (engine) throws(EngineError) in
+        guard let target = request.target else { throw .usage("give --to ID: the last migration to keep (none reverts all)", argument: "--to") }
+        let dryRun = request.dryRun
+        return try await MigrateCommand.run(io, request.session, "down", target: target, dryRun: dryRun) { (engine) throws(EngineError) in
             try await engine.migrateDown(.shipped, to: target, dryRun: dryRun)
         }
     }
