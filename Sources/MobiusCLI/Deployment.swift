@@ -120,12 +120,9 @@ struct Deployment {
     }
 
     private func append(_ events: [DomainEvent], through server: RunningServer) throws(CommandFailure) {
-        var drafts: [EventDraft] = []
-        for event in events {
-            guard let draft = try? event.draft() else { continue }
-            drafts.append(draft)
-        }
-        _ = try AppendCommand.send(drafts.compactMap { $0 }, through: server)
+        // The events are this version's own, so they always encode; nil is only `.unknown`.
+        let drafts = events.compactMap { (try? $0.draft()) ?? nil }
+        _ = try AppendCommand.send(drafts, through: server)
     }
 
     // MARK: Without a server
