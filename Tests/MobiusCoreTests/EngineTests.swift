@@ -1,6 +1,8 @@
 import Foundation
+import Synchronization
 import Imaging
 import Journal
+import POSIX
 @testable import MobiusCore
 import TestSupport
 import Testing
@@ -103,6 +105,39 @@ import Testing
         await #expect(throws: EngineError.self) { try await engine.removeImage(id: "nope") }
         await #expect(throws: EngineError.self) { try await engine.resolve(itemId: "lcm-1", decision: .accept) }
         #expect(engine.head.seq == head)
+        try await engine.close()
+    }
+
+    // Ten removals of one image at once: two answered that they had removed it, and the
+    // journal held two library.image.removed.
+    @Test func concurrentRemovalsOfOneImageRemoveItOnce() async throws {
+        let fixture = try EngineFixture()
+        // Slow writes hold each append open long enough for every removal to pass its check first.
+        let isSlow = Atomic(false)
+        var calls = SyscallTable.live
+        calls.pwrite = { fd, buffer, offset in
+            if isSlow.load(ordering: .relaxed) { usleep(100_000) }
+            return SyscallTable.live.pwrite(fd, buffer, offset)
+        }
+        let engine = try fixture.open { $0.kernel = Kernel(calls: calls) }
+        _ = try await engine.addImage(bytes: GeneratedImage.pgm(seed: 7), id: "c", source: "a")
+        isSlow.store(true, ordering: .relaxed)
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<10 { group.addTask { (try? await engine.removeImage(id: "c")) != nil } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        isSlow.store(false, ordering: .relaxed)
+        #expect(outcomes.filter { $0 }.count == 1, "\(outcomes.filter { $0 }.count) removals answered success")
+        var removals = 0
+        var filter = EventFilter()
+        filter.types = ["library.image.removed"]
+        _ = try JournalReader(directory: fixture.directory.appending("journal")).read(filter) { _ in
+            removals += 1
+            return true
+        }
+        #expect(removals == 1)
+        _ = try await engine.addImage(bytes: GeneratedImage.pgm(seed: 7), id: "c", source: "a")
+        #expect(engine.projections.library.images["c"] != nil, "once removed, the id is free again")
         try await engine.close()
     }
 

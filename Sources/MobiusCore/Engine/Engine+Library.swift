@@ -52,10 +52,16 @@ extension Engine {
     }
 
     /// Appends `library.image.removed` for image `id`.
+    /// An image being removed is reserved until its removal is folded: two removals at once
+    /// both passed the check and both appended, and both answered that they had removed it.
     public func removeImage(id: String, reason: String? = nil, requestId: String? = nil) async throws(EngineError) {
-        guard read({ $0.library.images[id] != nil }) else {
-            throw EngineError(.notFound, "the library has no image \(id); 'library list' shows the ids")
+        try live.withLock { (state) throws(EngineError) in
+            guard state.projections.library.images[id] != nil, !state.reservedImageIds.contains(id) else {
+                throw EngineError(.notFound, "the library has no image \(id); 'library list' shows the ids")
+            }
+            state.reservedImageIds.insert(id)
         }
+        defer { live.withLock { _ = $0.reservedImageIds.remove(id) } }
         try await append([.libraryImageRemoved(LibraryImageRemoved(imageId: id, reason: reason))], requestId: requestId)
     }
 

@@ -43,8 +43,8 @@ public final class Engine: Sendable {
         /// A migration run (not a dry run) is under way: runs check the schema, then append
         /// step by step, so two at once each applied every pending migration.
         var isMigrating = false
-        /// Library image ids and file hashes being added (reserved until folded), so concurrent
-        /// adds cannot both pass the duplicate check.
+        /// Library image ids being added or removed and file hashes being added (reserved until
+        /// folded), so concurrent adds or removals cannot both pass their check.
         var reservedImageIds: Set<String> = []
         var reservedSha256s: Set<String> = []
         /// Review items being resolved.
