@@ -259,6 +259,32 @@ import Testing
         #expect(try fixture.replayFromScratch(atSeq: last).projections.stateHash == live)
     }
 
+    @Test func concurrentRollbacksGoOneAtATime() async throws {
+        let fixture = try EngineFixture()
+        let engine = try fixture.open()
+        _ = try await addImages(engine, count: 2)
+        let point = try await engine.createSnapshot()
+        _ = try await addImages(engine, count: 3, seed: 500)
+        let outcomes = await withTaskGroup(of: Result<RollbackOutcome, EngineError>.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    do throws(EngineError) {
+                        return .success(try await engine.rollback(to: .snapshot(point.header.id), reason: "race", force: true))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let done = outcomes.filter { if case .success = $0 { true } else { false } }.count
+        let refused = outcomes.filter { if case .failure(let error) = $0 { error.code == .conflict } else { false } }.count
+        #expect(done >= 1 && done + refused == 6, "each either ran alone or was refused as a conflict")
+        #expect(engine.projections.releases.rollbacks.count == done)
+        #expect(engine.projections.library.count == 2)
+        try await engine.close()
+    }
+
     @Test func rollbackToASeqInsideACommitIsRefused() async throws {
         let fixture = try EngineFixture()
         let engine = try fixture.open()

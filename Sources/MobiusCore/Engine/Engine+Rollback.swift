@@ -94,8 +94,16 @@ extension Engine {
     /// is OK unless `force`, takes an emergency snapshot of the state now, writes a snapshot at
     /// the target if it has none, and appends `rollback.performed`. Nothing is deleted or
     /// rewritten; folding the event resets library, review queue, schema and active releases.
+    /// One rollback at a time: another asked for meanwhile is refused (`.conflict`, HTTP 409).
     public func rollback(to target: RollbackTarget, reason: String, trigger: String? = nil, force: Bool,
                          requestId: String? = nil) async throws(EngineError) -> RollbackOutcome {
+        let isBusy = live.withLock { state -> Bool in
+            if state.isRollingBack { return true }
+            state.isRollingBack = true
+            return false
+        }
+        if isBusy { throw EngineError(.conflict, "another rollback is under way; look at the state when it has finished (replay, or GET /api/releases)") }
+        defer { live.withLock { $0.isRollingBack = false } }
         let plan = try planRollback(to: target, force: force)
         if let refusal = plan.refusal { throw EngineError(.refused, refusal) }
         let emergency = try await createSnapshot(requestId: requestId)

@@ -43,6 +43,9 @@ public final class Engine: Sendable {
         /// A migration run (not a dry run) is under way: runs check the schema, then append
         /// step by step, so two at once each applied every pending migration.
         var isMigrating = false
+        /// A rollback is under way (only one at a time: a second would take its emergency
+        /// snapshot of a state the first is rolling back).
+        var isRollingBack = false
         /// Library image ids being added or removed and file hashes being added (reserved until
         /// folded), so concurrent adds or removals cannot both pass their check.
         var reservedImageIds: Set<String> = []
