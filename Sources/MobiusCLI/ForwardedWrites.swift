@@ -42,12 +42,15 @@ extension ExtractCommand {
         server.announce(io, commandPath: [Self.spec.name])
         var hasFailed = false
         for file in files {
-            guard let bytes = FileManager.default.contents(atPath: file) else {
-                io.printError("cannot read \(Echoed(file)) (not recorded: the server holding the journal never saw it)", commandPath: [Self.spec.name])
+            let bytes: [UInt8]
+            switch RunningServer.readImage(file) {
+            case .success(let read): bytes = read
+            case .failure(let error):
+                io.printError("\(error.reason) (not recorded: the server holding the journal never saw it)", commandPath: [Self.spec.name])
                 hasFailed = true
                 continue
             }
-            let (status, body) = try server.call("/api/dhash/extract?source=" + RunningServer.queryValue(file), body: Array(bytes),
+            let (status, body) = try server.call("/api/dhash/extract?source=" + RunningServer.queryValue(file), body: bytes,
                                                  contentType: "application/octet-stream")
             switch status {
             case 200: io.print(String(decoding: body, as: UTF8.self))
@@ -69,15 +72,18 @@ extension LibraryAddCommand {
         server.announce(io, commandPath: ["library", "add"])
         var worst = ExitStatus.success
         for file in files {
-            guard let bytes = FileManager.default.contents(atPath: file) else {
-                io.printError("cannot read \(Echoed(file))", commandPath: ["library", "add"])
+            let bytes: [UInt8]
+            switch RunningServer.readImage(file) {
+            case .success(let read): bytes = read
+            case .failure(let error):
+                io.printError(error.reason, commandPath: ["library", "add"])
                 worst = .usageOrUnreadable
                 continue
             }
             var target = "/api/admin/library?source=" + RunningServer.queryValue(source ?? file)
             if let id { target += "&id=" + RunningServer.queryValue(id) }
             do {
-                io.print(String(decoding: try server.post(target, body: Array(bytes), contentType: "application/octet-stream"), as: UTF8.self))
+                io.print(String(decoding: try server.post(target, body: bytes, contentType: "application/octet-stream"), as: UTF8.self))
             } catch {
                 io.printError(error.message, commandPath: ["library", "add"])
                 if error.exitStatus.rawValue > worst.rawValue { worst = error.exitStatus }

@@ -4,6 +4,7 @@ import Integrity
 import JSON
 import Journal
 import MobiusAPI
+import MobiusCore
 
 /// The server holding a data folder's journal, found through the admin URL it records in
 /// `journal/LOCK`: the CLI's write commands (`append`, `extract`, `library add|remove`,
@@ -116,6 +117,12 @@ struct RunningServer {
         // ASCII only: `.alphanumerics` would let other scripts' letters through unencoded.
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// An image file to send, read as the engine reads one locally: a regular file (a FIFO or a
+    /// device is refused, never waited on) of at most 64 MiB, the most a server takes.
+    static func readImage(_ path: String) -> Result<[UInt8], ImageReadError> {
+        ImageFileLoader(maxBytes: EngineConfiguration(dataDirectory: ".").maxImageBytes).load(path)
     }
 
     /// The JSON object `body` holds, or nil.

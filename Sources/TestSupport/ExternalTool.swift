@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A program on `PATH` run as a test's peer (GNU `tar`, `sha256sum`, `gzip`): what it printed
 /// and how it exited.
@@ -49,12 +50,10 @@ public struct ExternalTool: Sendable {
 }
 
 /// Data handed from a reader thread to the waiting test.
-private final class LockedData: @unchecked Sendable {
-    // @unchecked Sendable: every access holds `lock`.
-    private let lock = NSLock()
-    private var data: Data?
+private final class LockedData: Sendable {
+    private let data = Mutex<Data?>(nil)
 
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var isSet: Bool { lock.withLock { data != nil } }
-    var value: Data { lock.withLock { data ?? Data() } }
+    func set(_ value: Data) { data.withLock { $0 = value } }
+    var isSet: Bool { data.withLock { $0 != nil } }
+    var value: Data { data.withLock { $0 ?? Data() } }
 }

@@ -36,6 +36,12 @@ import Testing
         let slashed = try BuiltBinary.capture(["lcm", "resolve", "x/y", "--decision", "reject"] + data)
         #expect(slashed.status == 2 && slashed.err.contains("there is no review item x/y"), "\(slashed)")
 
+        // A FIFO named as an image is refused, never waited on (it has no writer).
+        let fifo = directory.appending("pipe.png")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let piped = try BuiltBinary.capture(["extract", fifo] + data)
+        #expect(piped.status == 2 && piped.err.contains("not a regular file"), "\(piped)")
+
         let single = try BuiltBinary.capture(["append", "--type", "custom.note", "--payload", #"{"n":1}"#] + data)
         #expect(single.status == 0 && UInt64(single.out.trimmingCharacters(in: .whitespacesAndNewlines)) != nil, "\(single)")
         let lines = try BuiltBinary.capture(["append", "--stdin"] + data, input: #"{"type":"custom.a","data":{}}"# + "\nnot json\n" + #"{"type":"custom.b","data":{}}"# + "\n")

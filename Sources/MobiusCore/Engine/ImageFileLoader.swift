@@ -13,19 +13,25 @@ public enum ImageReadFailure: String, Sendable, Error {
 }
 
 /// An image file that could not be read: the kind, and one line naming the path.
-struct ImageReadError: Error {
-    var kind: ImageReadFailure
-    var reason: String
+package struct ImageReadError: Error {
+    package var kind: ImageReadFailure
+    package var reason: String
 }
 
 /// Reads one image file whole, through the syscall funnel, refusing what is not a regular file
 /// (a folder, a pipe that could block forever, a device) and what is larger than the limit.
-struct ImageFileLoader {
+package struct ImageFileLoader {
     let kernel: Kernel
     let maxBytes: Int
 
+    /// A loader reading through `kernel`, refusing files over `maxBytes`.
+    package init(kernel: Kernel = .live, maxBytes: Int) {
+        self.kernel = kernel
+        self.maxBytes = maxBytes
+    }
+
     /// The file's bytes, or the failure and a one-line reason naming the path.
-    func load(_ path: String) -> Result<[UInt8], ImageReadError> {
+    package func load(_ path: String) -> Result<[UInt8], ImageReadError> {
         guard let filePath = FilePath(validating: path) else {
             return .failure(ImageReadError(kind: .missing, reason: "\(path): not a valid path (empty, or holds a NUL byte)"))
         }
