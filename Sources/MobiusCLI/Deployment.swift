@@ -42,15 +42,16 @@ struct Deployment {
             throw CommandFailure(.checkFailed, "the journal does not verify (\(report.damages.count) damage(s), first: \(report.damages[0])); run verify, nothing was deployed")
         }
         step("journal verified: \(report.eventCount) events, head seq \(report.headSeq)")
-        if let server {
-            return try deployOnline(through: server, skipBackup: skipBackup)
+        // DeployCommand refuses a server whose process it cannot read, so the two come together.
+        if let server, let process {
+            return try deployOnline(through: server, replacing: process, skipBackup: skipBackup)
         }
         return try await deployOffline(session: session, skipBackup: skipBackup)
     }
 
     // MARK: With a server
 
-    private func deployOnline(through server: RunningServer, skipBackup: Bool) throws(CommandFailure) -> ExitStatus {
+    private func deployOnline(through server: RunningServer, replacing old: ServerProcess, skipBackup: Bool) throws(CommandFailure) -> ExitStatus {
         let snapshot = RunningServer.object(in: try server.post("/api/admin/snapshot"))
         guard let snapshotId = snapshot?["id"] as? String, let snapshotSeq = snapshot?["seq"] as? Int else {
             throw CommandFailure(.checkFailed, "the server at \(server.url) wrote no snapshot; nothing was deployed")
@@ -64,9 +65,8 @@ struct Deployment {
         try append([.deploymentStarted(DeploymentStarted(record(snapshotId, UInt64(snapshotSeq), baseline: baseline))),
                     .metricsReset(MetricsReset(reason: "deployment \(id)"))], through: server)
         step("deployment.started \(id), version \(release.version); metrics reset (baseline failure rate \(baseline.failureRate), p95 \(baseline.p95HashTimeMs) ms)")
-        guard let old = process else { preconditionFailure("a server without its process") }
         guard old.stop(within: .seconds(60)) else {
-            throw CommandFailure(.checkFailed, "the server (pid \(old.pid)) did not stop within 60 s of SIGTERM; it still runs the old binary, deployment \(id) stays started")
+            throw CommandFailure(.checkFailed, "the server (pid \(old.pid)) did not stop within 60 s of SIGTERM; it still runs the old binary and deployment \(id) stays started; stop it (kill \(old.pid)) and deploy again")
         }
         step("old server (pid \(old.pid)) stopped")
         let started = try old.restart(as: release.binary, log: data.path + "/serve.log")
