@@ -30,6 +30,13 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
     /// An empty index.
     public init() {}
 
+    /// An index of `hashes[i]` under `ids[i]`, in that order (the arrays must be as long).
+    public init(hashes: [UInt64], ids: [ID]) {
+        precondition(hashes.count == ids.count, "an index needs one id per hash")
+        self.hashes = hashes
+        self.ids = ids
+    }
+
     /// Number of entries (removed ones not counted).
     public var count: Int { hashes.count - removedCount }
 
@@ -60,6 +67,9 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
 
     /// The id stored at `position` (removed or not).
     public func id(atPosition position: Int) -> ID { ids[position] }
+
+    /// The hash stored at `position` (removed or not).
+    public func hash(atPosition position: Int) -> UInt64 { hashes[position] }
 
     /// Removes the entry at `position` in O(1), leaving a tombstone that every search skips
     /// until `compact()`. Removing a removed entry does nothing.

@@ -16,6 +16,7 @@ package struct ByteCursor {
     }
 
     /// Bytes left after the cursor.
+    @inlinable
     package var remaining: Int { bytes.count - offset }
 
     /// Reads one byte; nil at the end.
@@ -26,6 +27,7 @@ package struct ByteCursor {
     }
 
     /// Reads `count` bytes as a slice of the underlying buffer; nil when fewer remain.
+    @inlinable
     package mutating func readBytes(_ count: Int) -> UnsafeRawBufferPointer? {
         guard count >= 0, count <= remaining else { return nil }
         defer { offset += count }
@@ -44,6 +46,7 @@ package struct ByteCursor {
     ///
     /// Returns nil when the input ends inside the varint; throws when it is longer than 10 bytes,
     /// overflows 64 bits, or is not minimal.
+    @inlinable
     package mutating func readVarint() throws(VarintError) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -67,11 +70,13 @@ package struct ByteCursor {
 }
 
 /// A varint that is too long, overflows 64 bits or is not minimally encoded.
-package struct VarintError: Error {}
+package struct VarintError: Error {
+    @inlinable package init() {}
+}
 
 extension Array where Element == UInt8 {
     /// Appends `value` as a minimal unsigned LEB128 varint.
-    @inline(__always)
+    @inlinable
     package mutating func appendVarint(_ value: UInt64) {
         var rest = value
         while rest >= 0x80 {
@@ -82,6 +87,7 @@ extension Array where Element == UInt8 {
     }
 
     /// Appends a fixed-width integer in little-endian byte order.
+    @inlinable
     package mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
         Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
     }

@@ -127,7 +127,7 @@ extension MobiusAPI {
     }
 
     private func image(id: String, _ view: StateView, requestId: String) -> HTTPResponse {
-        guard let image = view.projections.library.images[id] else {
+        guard let image = view.projections.library.image(withId: id) else {
             return APIResponse.error(.notFound, "the library has no image \(Echoed(id)) at seq \(view.seq)", requestId: requestId)
         }
         return APIResponse.json(requestId: requestId) { json in image.writeObject(to: &json) }

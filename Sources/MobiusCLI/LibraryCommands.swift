@@ -127,7 +127,7 @@ struct LibraryShowCommand: Command {
 
     func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
         let state = try point.state(io, commandPath: ["library", "show"])
-        guard let image = state.projections.library.images[id] else {
+        guard let image = state.projections.library.image(withId: id) else {
             throw CommandFailure(.unreadableInput, "the library has no image \(Echoed(id)) at seq \(state.projections.seq); 'library list' shows the ids")
         }
         io.print(JSONLine.value { image.writeObject(to: &$0) })

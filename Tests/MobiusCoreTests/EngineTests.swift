@@ -42,7 +42,7 @@ import Testing
         #expect(try fixture.replayFromScratch().projections.seq == live.seq + 1)
         #expect(live.stateHash == replayed.projections.stateHash)
         #expect(live.library.count == 4)
-        #expect(live.library.images["card-103"] == nil)
+        #expect(live.library.image(withId: "card-103") == nil)
         #expect(live.reviewQueue.open.count == 1)
         #expect(fixture.warnings.lines.isEmpty)
     }
@@ -137,7 +137,7 @@ import Testing
         }
         #expect(removals == 1)
         _ = try await engine.addImage(bytes: GeneratedImage.pgm(seed: 7), id: "c", source: "a")
-        #expect(engine.projections.library.images["c"] != nil, "once removed, the id is free again")
+        #expect(engine.projections.library.contains(id: "c"), "once removed, the id is free again")
         try await engine.close()
     }
 

@@ -68,6 +68,7 @@ import Testing
         ("extraction.completed", 2, #"{"format":"png","width":-1,"height":1,"hash":"00","confidence":0,"lowConfidence":false}"#),
         ("library.image.added", 1, #"{"source":"a","sha256":"b","hash":"not hex","width":1,"height":1,"byteSize":1,"format":"png"}"#),
         ("library.image.added", 1, #"{"source":"a","sha256":"b","hash":"0123456789abcdef","width":1,"height":1,"byteSize":1e400,"format":"png"}"#),
+        ("library.image.added", 1, #"{"source":"a","sha256":"\#(String(repeating: "AB", count: 32))","hash":"0123456789abcdef","width":1,"height":1,"byteSize":1,"format":"png"}"#),
         ("lcm.resolved", 1, #"{"itemId":"lcm-2","decision":"maybe"}"#),
         ("rollback.performed", 1, #"{"toSeq":-4,"reason":"x"}"#),
         ("health.check", 1, #"{"status":"OK"}"#),

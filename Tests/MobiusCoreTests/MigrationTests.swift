@@ -125,7 +125,7 @@ import TestSupport
         let step = try #require(run.steps.last)
         #expect(step.changes == "hashed 1 of 3 library image(s) without a dHash; 2 could not be hashed and stay registered")
         #expect(step.problems.count == 2 && step.problems.contains { $0.hasPrefix("junk:") } && step.problems.contains { $0.hasPrefix("gone:") })
-        let added = try #require(engine.projections.library.images["old"])
+        let added = try #require(engine.projections.library.image(withId: "old"))
         #expect(added.source == "mobius v1" && added.byteSize == image.count)
         #expect(engine.projections.library.awaitingFingerprint.keys.sorted() == ["gone", "junk"])
         // The state with images awaiting a fingerprint survives a snapshot round trip.

@@ -103,7 +103,7 @@ import TestSupport
         func add(_ hash: UInt64, id: String? = nil) {
             seq += 1
             projections.apply(RecordedEvent(seq: seq, timestamp: seq, requestId: nil, event: .libraryImageAdded(LibraryImageAdded(
-                imageId: id, source: "s", sha256: "x", hash: String(hash, radix: 16).leftPadded(16), width: 1, height: 1, byteSize: 1, format: "png")))) { _ in preconditionFailure() }
+                imageId: id, source: "s", sha256: String(repeating: "ab", count: 32), hash: String(hash, radix: 16).leftPadded(16), width: 1, height: 1, byteSize: 1, format: "png")))) { _ in preconditionFailure() }
         }
         #expect(projections.library.nearest(to: 0) == nil, "an empty library matches nothing")
         add(0b1111)            // img-1, distance 4 from 0

@@ -25,7 +25,7 @@ extension Engine {
         }
         let sha256 = SHA256.hash(bytes).hex
         try live.withLock { (state) throws(EngineError) in
-            if let id, state.projections.library.images[id] != nil || state.reservedImageIds.contains(id) {
+            if let id, state.projections.library.contains(id: id) || state.reservedImageIds.contains(id) {
                 throw EngineError(.conflict, "the library already has an image \(id); choose another --id, or remove it first")
             }
             if let existing = state.projections.library.image(withSha256: sha256) {
@@ -45,7 +45,7 @@ extension Engine {
                                       height: fingerprint.height, byteSize: bytes.count, format: fingerprint.format.rawValue)
         let receipt = try await append([.libraryImageAdded(added)], requestId: requestId)
         let imageId = id ?? LibraryProjection.defaultId(seq: receipt.seqs.lowerBound)
-        guard let image = read({ $0.library.images[imageId] }) else {
+        guard let image = read({ $0.library.image(withId: imageId) }) else {
             throw EngineError(.conflict, "image \(imageId) was removed again before this call returned")
         }
         return image
@@ -56,7 +56,7 @@ extension Engine {
     /// both passed the check and both appended, and both answered that they had removed it.
     public func removeImage(id: String, reason: String? = nil, requestId: String? = nil) async throws(EngineError) {
         try live.withLock { (state) throws(EngineError) in
-            guard state.projections.library.images[id] != nil, !state.reservedImageIds.contains(id) else {
+            guard state.projections.library.contains(id: id), !state.reservedImageIds.contains(id) else {
                 throw EngineError(.notFound, "the library has no image \(id); 'library list' shows the ids")
             }
             state.reservedImageIds.insert(id)
@@ -81,7 +81,7 @@ extension Engine {
                 }
                 throw EngineError(.notFound, "there is no review item \(itemId); 'lcm list' shows the open ones")
             }
-            if let imageId, state.projections.library.images[imageId] != nil || state.reservedImageIds.contains(imageId) {
+            if let imageId, state.projections.library.contains(id: imageId) || state.reservedImageIds.contains(imageId) {
                 throw EngineError(.conflict, "the library already has an image \(imageId); choose another id")
             }
             state.reservedItems.insert(itemId)

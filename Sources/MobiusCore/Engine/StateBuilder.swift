@@ -71,7 +71,7 @@ public struct StateBuilder: Sendable {
         }
         var skipped: [SnapshotError] = []
         for listing in listings where target.map({ listing.seq <= $0 }) ?? true {
-            switch try check(listing) {
+            switch try check(listing, thorough: false) {
             case .success(let verified):
                 var rebuilt = RebuiltState(projections: verified.projections, base: verified.header, skippedSnapshots: skipped)
                 rebuilt.frameEndChain = verified.header.chain
@@ -87,8 +87,9 @@ public struct StateBuilder: Sendable {
     /// short of the deep replay): complete, the sidecar and state hash match, the projection
     /// versions are this build's, the chain value is the journal's at its seq, and the state
     /// decodes to that seq. A snapshot problem is returned; a journal that cannot be read
-    /// throws.
-    public func check(_ listing: SnapshotListing) throws(EngineError) -> Result<VerifiedSnapshot, SnapshotError> {
+    /// throws. `thorough` recomputes the state's hash too (see `SnapshotStore.load(id:checkingStateHash:decoding:)`):
+    /// verification and the targets of rollback and restore do; startup and time travel do not.
+    public func check(_ listing: SnapshotListing, thorough: Bool = true) throws(EngineError) -> Result<VerifiedSnapshot, SnapshotError> {
         if let problem = listing.problem { return .failure(problem) }
         guard let header = listing.header else { return .failure(SnapshotError(.malformedHeader, "its header is unreadable", snapshot: listing.id)) }
         guard header.projectionVersions == ProjectionSet.versions else {
@@ -104,14 +105,14 @@ public struct StateBuilder: Sendable {
             let found = journalChain.map { "the journal's is \($0.hex)" } ?? "no frame of the journal ends at seq \(header.seq)"
             return .failure(SnapshotError(.chainMismatch, "it records chain \(header.chain.hex) at seq \(header.seq); \(found) (a snapshot of another journal, or of events since cut off)", snapshot: listing.id))
         }
-        let loaded: LoadedSnapshot
+        let loaded: LoadedSnapshot, decoded: Result<ProjectionSet, ProjectionDecodingError>
         do {
-            loaded = try snapshots.load(id: listing.id)
+            (loaded, decoded) = try snapshots.load(id: listing.id, checkingStateHash: thorough) { state in Result { () throws(ProjectionDecodingError) in try ProjectionSet(decoding: state) } }
         } catch {
             return .failure(error)
         }
         do {
-            let projections = try ProjectionSet(decoding: loaded.state)
+            let projections = try decoded.get()
             guard projections.seq == header.seq else {
                 return .failure(SnapshotError(.malformedHeader, "its state is at seq \(projections.seq), its header says \(header.seq)", snapshot: listing.id))
             }

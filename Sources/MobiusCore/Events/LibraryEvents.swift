@@ -55,6 +55,9 @@ public struct LibraryImageAdded: EventPayload {
         imageId = id
         self.source = try fields.required(source, "source")
         sha256 = try fields.required(sha, "sha256")
+        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw fields.failure("\"sha256\" must be 64 lowercase hex digits")
+        }
         self.hash = try fields.required(hash, "hash")
         guard self.hash.utf8.count == 16, self.hash.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
             throw fields.failure("\"hash\" must be 16 lowercase hex digits")

@@ -17,7 +17,7 @@ extension LibraryProjection {
     /// `002-library-dhash` appends it) or a `library.image.removed` takes it away; an id that is
     /// already in the library or waiting is left as it is.
     mutating func register(_ registered: LibraryImageRegistered, seq: UInt64) {
-        guard images[registered.imageId] == nil, awaitingFingerprint[registered.imageId] == nil else { return }
+        guard !contains(id: registered.imageId), awaitingFingerprint[registered.imageId] == nil else { return }
         awaitingFingerprint[registered.imageId] = RegisteredImage(id: registered.imageId, path: registered.path, source: registered.source, registeredSeq: seq)
     }
 
@@ -53,7 +53,7 @@ extension LibraryProjection {
             try next(); let id = try reader.readString()
             try next(); let path = try reader.readString()
             try next(); let source = try reader.readOptionalString()
-            guard try !reader.nextElement(in: &fields), awaitingFingerprint[id] == nil, images[id] == nil else {
+            guard try !reader.nextElement(in: &fields), awaitingFingerprint[id] == nil, !contains(id: id) else {
                 throw JSONError(.invalidValue, at: fields.startOffset, "a registered image has extra fields or a repeated id")
             }
             awaitingFingerprint[id] = RegisteredImage(id: id, path: path, source: source, registeredSeq: seq)

@@ -1,5 +1,4 @@
 import Imaging
-import JSON
 
 /// One image of the library.
 public struct LibraryImage: Sendable, Equatable {
@@ -32,220 +31,267 @@ public struct LibraryImage: Sendable, Equatable {
 /// were added, looked up by id, matched by nearest dHash with ties going to the image added
 /// first.
 ///
-/// Removal is O(1) amortised: an image's place in the order (and in the index, which shares
-/// the positions) becomes a tombstone, found by binary search on the seqs the images were
-/// added at (the order is by that seq), and the tombstones are compacted away once they are as
+/// The images are rows by position, in the order added — which is the order of their seqs —
+/// and the index shares the positions. Most ids are the default `img-<seq>`, found by binary
+/// search on the seqs, so only ids given explicitly need a dictionary; a snapshot of a million
+/// images therefore loads into arrays, not a million-entry dictionary of strings.
+///
+/// Removal is O(1) amortised: an image's position becomes a tombstone (the index's), keeping
+/// its seq so the seqs stay sorted, and the tombstones are compacted away once they are as
 /// many as a quarter of the live images. Tombstones are never encoded and never compared, so a
 /// library loaded from a snapshot equals and encodes exactly like the one replayed.
 public struct LibraryProjection: Sendable {
     public static let name = "library"
-    /// 2: registered images awaiting a fingerprint (`library.image.registered`) are part of
-    /// the state; a version-1 snapshot would have skipped them, so it is not used.
-    public static let version = 2
+    /// 3: the snapshot state holds the images as a binary table (LibraryImageTable.swift),
+    /// not JSON. (2: registered images awaiting a fingerprint are part of the state.)
+    public static let version = 3
     /// Tombstones tolerated before a compaction, at least (below it, a compaction would cost
     /// more than the searches skipping them).
     static let compactionFloor = 256
 
-    /// Images by id.
-    public internal(set) var images: [String: LibraryImage] = [:]
+    /// The image at a position. (Its dHash is in the index too, which searches; the rows are
+    /// the library's own, so lookups and encoding make no calls into the generic index.)
+    struct Row: Sendable, Equatable {
+        /// The seq of its `library.image.added`.
+        var seq: UInt64
+        var hash: UInt64
+        /// The id, when one was given that is not the default `img-<seq>`.
+        var explicitId: String?
+        var source: String
+        var digest: PackedDigest
+        var width: Int
+        var height: Int
+        var byteSize: Int
+        var format: String
+        var addedAt: UInt64
+    }
+
     /// Registered images without a fingerprint yet, by id (see `register`).
     public internal(set) var awaitingFingerprint: [String: RegisteredImage] = [:]
-    /// Ids by position: in the order added, removed ones still holding their place until the
-    /// next compaction (their `slotSeqs` entry is 0).
-    private var slots: [String] = []
-    /// The `addedSeq` of the image at each position, increasing; 0 for a removed one.
-    private var slotSeqs: [UInt64] = []
-    /// Removed positions not yet compacted away.
-    private var removedSlots = 0
-    /// The search index over `images`, with the same positions as `slots` (not encoded:
-    /// rebuilt from the images).
-    var index = HammingIndex<String>()
-    /// The first image of each file SHA-256 (not encoded: rebuilt from `images`).
-    var idsBySha256: [String: String] = [:]
-    /// For a SHA-256 several images share: the ids after the first, in the order added. Empty
-    /// for most libraries; it makes removing the first of them O(1).
-    var laterIdsBySha256: [String: [String]] = [:]
+    /// The dHash of each position, with the image's seq as its id; removed positions are
+    /// tombstones here and in `isRemoved`.
+    private(set) var index = HammingIndex<UInt64>()
+    /// The image at each position, in the order added (so by seq).
+    private(set) var rows: [Row] = []
+    /// Whether each position's image was removed (since the last compaction).
+    private var isRemoved: [Bool] = []
+    /// The seq of each image whose id was given explicitly.
+    private var seqsByExplicitId: [String: UInt64] = [:]
+    /// The images by file SHA-256, once something has asked for one.
+    private var imagesByDigest = LazyImagesByDigest()
 
     /// An empty library.
     public init() {}
 
     /// Number of images.
-    public var count: Int { images.count }
+    public var count: Int { index.count }
 
     /// Ids in the order they were added.
     public var order: [String] {
         var ids: [String] = []
-        ids.reserveCapacity(images.count)
-        for position in slots.indices where slotSeqs[position] != 0 { ids.append(slots[position]) }
+        ids.reserveCapacity(count)
+        forEachPosition { ids.append(id(at: $0)) }
         return ids
     }
 
     /// The id an image added by the event at `seq` gets when it names none.
     public static func defaultId(seq: UInt64) -> String { "img-\(seq)" }
 
+    /// The seq a default id names: `img-` and the seq's digits exactly as `defaultId` writes
+    /// them (no sign, no leading zero); nil for any other id.
+    static func seq(ofDefaultId id: String) -> UInt64? {
+        let utf8 = id.utf8
+        guard utf8.count > 4, utf8.starts(with: "img-".utf8) else { return nil }
+        let digits = utf8.dropFirst(4)
+        guard digits.first != UInt8(ascii: "0"), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return UInt64(id.dropFirst(4))
+    }
+
     /// Folds `event`: additions (an id already in the library is left as it is: the first
     /// addition wins) and removals.
     public mutating func apply(_ event: RecordedEvent) {
         switch event.event {
         case .libraryImageAdded(let added):
-            guard let hash = LibraryProjection.hashValue(hex: added.hash) else { return }
+            guard let hash = LibraryProjection.hashValue(hex: added.hash), let digest = PackedDigest(hex: added.sha256) else { return }
             let id = added.imageId ?? LibraryProjection.defaultId(seq: event.seq)
-            if insertIfNew(LibraryImage(id: id, source: added.source, sha256: added.sha256, hash: hash, width: added.width, height: added.height,
-                                        byteSize: added.byteSize, format: added.format, addedSeq: event.seq, addedAt: event.timestamp)) {
-                awaitingFingerprint[id] = nil
-            }
+            let row = Row(seq: event.seq, hash: hash, explicitId: id, source: added.source, digest: digest, width: added.width, height: added.height,
+                          byteSize: added.byteSize, format: added.format, addedAt: event.timestamp)
+            if insertIfNew(row) { awaitingFingerprint[id] = nil }
         case .libraryImageRegistered(let registered):
             register(registered, seq: event.seq)
         case .libraryImageRemoved(let removed):
             if awaitingFingerprint.removeValue(forKey: removed.imageId) != nil { return }
-            guard let image = images.removeValue(forKey: removed.imageId) else { return }
-            removeSlot(of: image)
-            forgetSha256(of: image)
+            guard let position = position(ofId: removed.imageId) else { return }
+            remove(at: position)
         default:
             break
         }
     }
 
     /// A 64-bit dHash from its 16 hex digits, as `DifferenceHash(hex:)` reads them (either
-    /// case) but without its arrays: a snapshot load parses a million of them.
+    /// case) but without its arrays.
     static func hashValue(hex: String) -> UInt64? {
-        func parse(_ digits: UnsafeBufferPointer<UInt8>) -> UInt64? {
-            guard digits.count == 16 else { return nil }
-            var value: UInt64 = 0
-            for digit in digits {
-                let nibble: UInt8
-                switch digit {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = digit &- UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = digit &- UInt8(ascii: "a") &+ 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = digit &- UInt8(ascii: "A") &+ 10
-                default: return nil
-                }
-                value = value &<< 4 | UInt64(nibble)
-            }
-            return value
+        var value: UInt64 = 0
+        var count = 0
+        for digit in hex.utf8 {
+            guard count < 16, let nibble = PackedDigest.nibble(digit) else { return nil }
+            value = value &<< 4 | UInt64(nibble)
+            count += 1
         }
-        return hex.utf8.withContiguousStorageIfAvailable(parse) ?? Array(hex.utf8).withUnsafeBufferPointer(parse)
+        return count == 16 ? value : nil
     }
 
     /// Makes room for `count` images.
     mutating func reserveCapacity(_ count: Int) {
-        images.reserveCapacity(count)
-        slots.reserveCapacity(count)
-        slotSeqs.reserveCapacity(count)
+        rows.reserveCapacity(count)
+        isRemoved.reserveCapacity(count)
         index.reserveCapacity(count)
-        idsBySha256.reserveCapacity(count)
     }
 
-    /// Gives `image` (already in `images`) its place in the order, the index and the SHA-256 lookup.
-    private mutating func insertPlace(of image: LibraryImage) {
-        slots.append(image.id)
-        slotSeqs.append(image.addedSeq)
-        index.insert(image.hash, id: image.id)
-        if let first = idsBySha256.updateValue(image.id, forKey: image.sha256) {
-            idsBySha256[image.sha256] = first
-            laterIdsBySha256[image.sha256, default: []].append(image.id)
+    /// Adds the image of `row` unless its id (`img-<seq>` when it has none) is in the library
+    /// already; false then (nothing changes). Seqs must increase from one addition to the next
+    /// (events fold in seq order).
+    /// `indexing: false` leaves the index to the caller, who must then give it every row's
+    /// dHash in order (`rebuildIndex()`): one bulk build instead of a million generic calls.
+    mutating func insertIfNew(_ row: consuming Row, indexing: Bool = true) -> Bool {
+        let seq = row.seq
+        precondition(rows.last.map { $0.seq < seq } ?? true, "library images are added in seq order")
+        if let id = row.explicitId, id == LibraryProjection.defaultId(seq: seq) { row.explicitId = nil }
+        if let explicitId = row.explicitId {
+            guard position(ofId: explicitId) == nil else { return false }
+            seqsByExplicitId[explicitId] = seq
+        } else {
+            // No image has this seq yet: only an explicit id can hold its default id.
+            guard seqsByExplicitId.isEmpty || seqsByExplicitId[LibraryProjection.defaultId(seq: seq)] == nil else { return false }
         }
+        let digest = row.digest
+        changeImagesByDigest { $0.insert(digest, seq: seq) }
+        if indexing { index.insert(row.hash, id: seq) }
+        rows.append(row)
+        isRemoved.append(false)
+        return true
     }
 
-    /// Adds `image` unless its id is in the library already; false then (nothing changes).
-    /// Each lookup hashes its key once: a snapshot load inserts a million images.
-    mutating func insertIfNew(_ image: LibraryImage) -> Bool {
-        // The defaulted subscript's in-place access inserts the default when the key is absent
-        // (evaluating it only then) and leaves a present value alone, in one lookup.
-        var isNew = false
-        func access(_ value: inout LibraryImage) {}
-        access(&images[image.id, default: { isNew = true; return image }()])
-        if isNew { insertPlace(of: image) }
-        return isNew
+    /// Builds the index from the rows (which must have no tombstones).
+    mutating func rebuildIndex() {
+        precondition(index.positionCount == 0 && !isRemoved.contains(true), "the index is rebuilt from live rows only")
+        index = HammingIndex(hashes: rows.map(\.hash), ids: rows.map(\.seq))
     }
 
-    /// Tombstones `image`'s position, and compacts when the tombstones have grown to a quarter
-    /// of the library (so each removal pays O(1) of the compaction's cost on average).
-    private mutating func removeSlot(of image: LibraryImage) {
-        guard let position = position(of: image) else { preconditionFailure("library image \(image.id) has no position") }
-        slotSeqs[position] = 0
-        index.remove(atPosition: position)
-        removedSlots += 1
-        if removedSlots >= Self.compactionFloor && removedSlots * 4 >= images.count { compact() }
-    }
+    /// Whether the library has an image with id `id`.
+    public func contains(id: String) -> Bool { position(ofId: id) != nil }
 
-    /// Where `image` sits: binary search on the added seqs (increasing: images are added in
-    /// seq order, and snapshots keep that order), with a scan as the fallback for a library
-    /// whose order is not by seq.
-    private func position(of image: LibraryImage) -> Int? {
-        var low = 0, high = slotSeqs.count
-        while low < high {
-            let middle = (low + high) / 2
-            // A tombstone's 0 breaks the order: step to the nearest live slot to compare.
-            var probe = middle
-            while probe < high && slotSeqs[probe] == 0 { probe += 1 }
-            if probe == high { high = middle; continue }
-            if slotSeqs[probe] == image.addedSeq { return slots[probe] == image.id ? probe : scanForPosition(of: image) }
-            if slotSeqs[probe] < image.addedSeq { low = probe + 1 } else { high = middle }
-        }
-        return scanForPosition(of: image)
-    }
-
-    private func scanForPosition(of image: LibraryImage) -> Int? {
-        slots.indices.first { slotSeqs[$0] == image.addedSeq && slots[$0] == image.id }
-    }
-
-    /// Drops the tombstones from the order and the index (the same positions go).
-    private mutating func compact() {
-        var kept = 0
-        for position in slots.indices where slotSeqs[position] != 0 {
-            if kept != position {
-                slots.swapAt(kept, position)
-                slotSeqs[kept] = slotSeqs[position]
-            }
-            kept += 1
-        }
-        slots.removeLast(slots.count - kept)
-        slotSeqs.removeLast(slotSeqs.count - kept)
-        index.compact()
-        removedSlots = 0
-    }
-
-    /// Keeps `idsBySha256` naming the first image still in the library for `image`'s SHA-256.
-    private mutating func forgetSha256(of image: LibraryImage) {
-        if idsBySha256[image.sha256] == image.id {
-            if var later = laterIdsBySha256.removeValue(forKey: image.sha256), !later.isEmpty {
-                idsBySha256[image.sha256] = later.removeFirst()
-                if !later.isEmpty { laterIdsBySha256[image.sha256] = later }
-            } else {
-                idsBySha256[image.sha256] = nil
-            }
-        } else if var later = laterIdsBySha256.removeValue(forKey: image.sha256) {
-            later.removeAll { $0 == image.id }
-            if !later.isEmpty { laterIdsBySha256[image.sha256] = later }
-        }
-    }
+    /// The image with id `id`.
+    public func image(withId id: String) -> LibraryImage? { position(ofId: id).map(image(at:)) }
 
     /// The image whose file has SHA-256 `sha256` (hex), the first added if several do.
-    public func image(withSha256 sha256: String) -> LibraryImage? { idsBySha256[sha256].flatMap { images[$0] } }
+    public func image(withSha256 sha256: String) -> LibraryImage? {
+        guard let digest = PackedDigest(hex: sha256), let seq = imagesByDigest.firstSeq(of: digest, building: buildImagesByDigest) else { return nil }
+        return position(ofSeq: seq).map(image(at:))
+    }
+
+    /// The images by SHA-256 as they are now.
+    private func buildImagesByDigest() -> ImagesByDigest {
+        var table = ImagesByDigest()
+        forEachPosition { table.insert(rows[$0].digest, seq: rows[$0].seq) }
+        return table
+    }
+
+    /// Applies `change` to the images by SHA-256 if they were built, in a box of this
+    /// library's own.
+    private mutating func changeImagesByDigest(_ change: (inout ImagesByDigest) -> Void) {
+        guard imagesByDigest.isBuilt else { return }
+        if !isKnownUniquelyReferenced(&imagesByDigest) { imagesByDigest = imagesByDigest.copy() }
+        imagesByDigest.updateIfBuilt(change)
+    }
 
     /// The nearest image to `hash` with its distance and confidence; nil for an empty library.
     public func nearest(to hash: UInt64) -> MatchSummary? {
-        guard let found = index.nearest(to: hash) else { return nil }
-        return MatchSummary(imageId: found.id, distance: found.distance, confidence: 1 - Double(found.distance) / 64)
+        index.nearest(to: hash).map(summary)
     }
 
     /// The `count` nearest images, closest first.
     public func nearest(to hash: UInt64, count: Int) -> [MatchSummary] {
-        index.nearest(to: hash, count: count).map { MatchSummary(imageId: $0.id, distance: $0.distance, confidence: 1 - Double($0.distance) / 64) }
+        index.nearest(to: hash, count: count).map(summary)
     }
 
     /// Calls `body` with each image in the order added.
     public func forEachImageInOrder(_ body: (LibraryImage) throws -> Void) rethrows {
-        for position in slots.indices where slotSeqs[position] != 0 { try body(images[slots[position]]!) }
+        try forEachPosition { try body(image(at: $0)) }
     }
 
     /// Images in the order they were added.
     public var imagesInOrder: [LibraryImage] {
         var result: [LibraryImage] = []
-        result.reserveCapacity(images.count)
+        result.reserveCapacity(count)
         forEachImageInOrder { result.append($0) }
         return result
+    }
+
+    /// Calls `body` with each live position, in order.
+    func forEachPosition(_ body: (Int) throws -> Void) rethrows {
+        for position in rows.indices where !isRemoved[position] { try body(position) }
+    }
+
+    /// The image at `position`.
+    private func image(at position: Int) -> LibraryImage {
+        let row = rows[position]
+        return LibraryImage(id: id(at: position), source: row.source, sha256: row.digest.hex, hash: row.hash, width: row.width,
+                            height: row.height, byteSize: row.byteSize, format: row.format, addedSeq: row.seq, addedAt: row.addedAt)
+    }
+
+    /// The id of the image at `position`.
+    private func id(at position: Int) -> String {
+        rows[position].explicitId ?? LibraryProjection.defaultId(seq: rows[position].seq)
+    }
+
+    private func summary(_ match: HammingIndex<UInt64>.Match) -> MatchSummary {
+        guard let position = position(ofSeq: match.id) else { preconditionFailure("library index entry \(match.id) has no row") }
+        return MatchSummary(imageId: id(at: position), distance: match.distance, confidence: 1 - Double(match.distance) / 64)
+    }
+
+    /// The live position of the image with id `id`.
+    private func position(ofId id: String) -> Int? {
+        if let seq = seqsByExplicitId[id] { return position(ofSeq: seq) }
+        guard let seq = LibraryProjection.seq(ofDefaultId: id), let position = position(ofSeq: seq), rows[position].explicitId == nil else { return nil }
+        return position
+    }
+
+    /// The live position of the image added at `seq`: binary search on the seqs, which
+    /// increase with the position (tombstones keep theirs).
+    private func position(ofSeq seq: UInt64) -> Int? {
+        var low = 0, high = rows.count
+        while low < high {
+            let middle = (low + high) / 2
+            let found = rows[middle].seq
+            if found == seq { return isRemoved[middle] ? nil : middle }
+            if found < seq { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    /// Tombstones live `position`, forgets its id and SHA-256, and compacts when the tombstones
+    /// have grown to a quarter of the library (so each removal pays O(1) of the compaction's cost
+    /// on average).
+    private mutating func remove(at position: Int) {
+        let row = rows[position], seq = row.seq
+        isRemoved[position] = true
+        index.remove(atPosition: position)
+        if let explicitId = row.explicitId { seqsByExplicitId[explicitId] = nil }
+        changeImagesByDigest { $0.remove(row.digest, seq: seq) }
+        if index.removedCount >= Self.compactionFloor && index.removedCount * 4 >= count { compact() }
+    }
+
+    /// Drops the tombstones from the rows and the index (the same positions go).
+    private mutating func compact() {
+        var kept = 0
+        for position in rows.indices where !isRemoved[position] {
+            if kept != position { rows.swapAt(kept, position) }
+            kept += 1
+        }
+        rows.removeLast(rows.count - kept)
+        isRemoved = [Bool](repeating: false, count: kept)
+        index.compact()
     }
 }
 
@@ -253,76 +299,10 @@ extension LibraryProjection: Equatable {
     /// Equal when the same images are in the same order (tombstones and compaction history
     /// do not count).
     public static func == (lhs: LibraryProjection, rhs: LibraryProjection) -> Bool {
-        lhs.images == rhs.images && lhs.order == rhs.order && lhs.awaitingFingerprint == rhs.awaitingFingerprint
-    }
-}
-
-extension LibraryProjection {
-    /// The canonical encoding: `{"awaitingFingerprint":[…],"images":[[addedSeq,id,source,
-    /// sha256,hash,width,height,byteSize,format,addedAt],…]}` in the order added; `id` is null
-    /// when it is the default `img-<addedSeq>` (most images), which keeps a million-image
-    /// snapshot compact. `awaitingFingerprint` is `encodeAwaiting`'s.
-    public func encode(to json: inout JSONWriter) {
-        json.writeObject { json in
-            encodeAwaiting(to: &json)
-            json.writeKey("images")
-            json.writeArray { json in
-                forEachImageInOrder { image in
-                    json.writeArray { json in
-                        json.write(image.addedSeq)
-                        if image.id == LibraryProjection.defaultId(seq: image.addedSeq) { json.writeNull() } else { json.write(image.id) }
-                        json.write(image.source)
-                        json.write(image.sha256)
-                        json.write(image.hashHex)
-                        json.write(image.width)
-                        json.write(image.height)
-                        json.write(image.byteSize)
-                        json.write(image.format)
-                        json.write(image.addedAt)
-                    }
-                }
-            }
-        }
-    }
-
-    /// Bytes of the canonical encoding per image, about (174 for the benchmark's images):
-    /// what a decoder reserves room by.
-    static let typicalImageBytes = 170
-
-    /// Decodes `encode(to:)`'s output and rebuilds the index. `expectedImages` only reserves
-    /// room (growing a million-entry dictionary by doubling rehashes every key about once
-    /// more); any count decodes.
-    public init(from reader: inout JSONReader, expectedImages: Int = 0) throws(JSONError) {
-        self.init()
-        if expectedImages > 0 { reserveCapacity(expectedImages) }
-        var object = try reader.beginObject()
-        while let key = try reader.nextKey(in: &object) {
-            if key == "awaitingFingerprint" { try decodeAwaiting(from: &reader); continue }
-            guard key == "images" else { try reader.skipValue(); continue }
-            var array = try reader.beginArray()
-            while try reader.nextElement(in: &array) {
-                var fields = try reader.beginArray()
-                func next() throws(JSONError) {
-                    guard try reader.nextElement(in: &fields) else {
-                        throw JSONError(.invalidValue, at: fields.startOffset, "a library image is [addedSeq, id, source, sha256, hash, width, height, byteSize, format, addedAt]")
-                    }
-                }
-                try next(); let seq = try reader.readUInt64()
-                try next(); let id = try reader.readOptionalString() ?? LibraryProjection.defaultId(seq: seq)
-                try next(); let source = try reader.readString()
-                try next(); let sha = try reader.readString()
-                try next(); let hashText = try reader.readString()
-                try next(); let width = try reader.readInt()
-                try next(); let height = try reader.readInt()
-                try next(); let size = try reader.readInt()
-                try next(); let format = try reader.readString()
-                try next(); let addedAt = try reader.readUInt64()
-                guard try !reader.nextElement(in: &fields), let hash = LibraryProjection.hashValue(hex: hashText),
-                      insertIfNew(LibraryImage(id: id, source: source, sha256: sha, hash: hash, width: width, height: height, byteSize: size,
-                                               format: format, addedSeq: seq, addedAt: addedAt)) else {
-                    throw JSONError(.invalidValue, at: fields.startOffset, "a library image has extra fields, a bad hash or a repeated id")
-                }
-            }
-        }
+        guard lhs.count == rhs.count, lhs.awaitingFingerprint == rhs.awaitingFingerprint else { return false }
+        var left: [Int] = [], right: [Int] = []
+        lhs.forEachPosition { left.append($0) }
+        rhs.forEachPosition { right.append($0) }
+        return zip(left, right).allSatisfy { lhs.rows[$0] == rhs.rows[$1] }
     }
 }

@@ -12,15 +12,17 @@ public struct ProjectionDecodingError: Error, Sendable, CustomStringConvertible 
 }
 
 extension ProjectionSet {
-    /// The canonical encoding: keys sorted, numbers in the JSON writer's one form. Two replays of
-    /// the same journal give the same bytes.
+    /// The canonical state, what a snapshot holds: one JSON object (keys sorted, numbers in the
+    /// JSON writer's one form) with every projection but the library's images, a newline, and
+    /// the library's image table (LibraryImageTable.swift). Two replays of the same journal give
+    /// the same bytes.
     public func encoded() -> [UInt8] {
-        var json = JSONWriter(keyOrder: .sorted, reservingCapacity: 4096 + library.count * 160)
+        var json = JSONWriter(keyOrder: .sorted, reservingCapacity: 4096)
         json.writeObject { json in
             json.writeKey("health")
             health.encode(to: &json)
             json.writeKey("library")
-            library.encode(to: &json)
+            library.encodeStateSummary(to: &json)
             json.writeKey("metrics")
             metrics.encode(to: &json)
             json.writeKey("releases")
@@ -34,11 +36,15 @@ extension ProjectionSet {
             json.writeKey("versions")
             json.writeObject(sortingKeys: ProjectionSet.versions.keys) { name, json in json.write(ProjectionSet.versions[name]!) }
         }
+        var state: [UInt8]
         do {
-            return try json.finish()
+            state = try json.finish()
         } catch {
             preconditionFailure("projection state refused by the canonical writer: \(error)")
         }
+        state.append(0x0A)
+        library.appendImageTable(to: &state)
+        return state
     }
 
     /// The projections by name, as `encoded()` keys them.
@@ -68,15 +74,25 @@ extension ProjectionSet {
 
     /// Decodes `encoded()`'s output; refuses other projection versions.
     public init(decoding bytes: [UInt8]) throws(ProjectionDecodingError) {
+        try self.init(decoding: bytes[...])
+    }
+
+    /// Decodes `encoded()`'s output held in `bytes`; refuses other projection versions.
+    public init(decoding bytes: ArraySlice<UInt8>) throws(ProjectionDecodingError) {
         self.init()
+        // Canonical JSON escapes every newline inside strings: the first one ends the object.
+        guard let newline = bytes.firstIndex(of: 0x0A) else {
+            throw ProjectionDecodingError(detail: "the projection state has no newline after its JSON (a state of another format)", isVersionMismatch: false)
+        }
         var versions: [String: Int] = [:]
+        var imageCount = 0
         do {
-            try JSONReader.withReader(over: bytes) { (reader) throws(JSONError) in
+            try JSONReader.withReader(over: Array(bytes[..<newline])) { (reader) throws(JSONError) in
                 var object = try reader.beginObject()
                 while let key = try reader.nextKey(in: &object) {
                     switch key {
                     case "health": health = try HealthProjection(from: &reader)
-                    case "library": library = try LibraryProjection(from: &reader, expectedImages: bytes.count / LibraryProjection.typicalImageBytes)
+                    case "library": (library, imageCount) = try LibraryProjection.decodeStateSummary(from: &reader)
                     case "metrics": metrics = try MetricsProjection(from: &reader)
                     case "releases": releases = try ReleasesProjection(from: &reader)
                     case "reviewQueue": reviewQueue = try ReviewQueueProjection(from: &reader)
@@ -96,5 +112,10 @@ extension ProjectionSet {
         guard versions == ProjectionSet.versions else {
             throw ProjectionDecodingError(detail: "the state has projection versions \(versions.sorted { $0.key < $1.key }), this build \(ProjectionSet.versions.sorted { $0.key < $1.key })", isVersionMismatch: true)
         }
+        var withImages = library
+        try bytes[(newline + 1)...].withUnsafeBytes { table in
+            Result { () throws(ProjectionDecodingError) in try withImages.decodeImageTable(table, count: imageCount) }
+        }.get()
+        library = withImages
     }
 }

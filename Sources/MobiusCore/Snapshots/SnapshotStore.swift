@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Integrity
 import POSIX
 
@@ -32,7 +33,8 @@ public struct WrittenSnapshot: Sendable, Equatable {
 public struct LoadedSnapshot: Sendable {
     /// What the snapshot says about itself.
     public var header: SnapshotHeader
-    /// The canonical state bytes (their SHA-256 is `header.stateSha256`).
+    /// The canonical state bytes (their SHA-256 is `header.stateSha256`); empty when the state
+    /// was handed to a decoder instead (`load(id:decoding:)`).
     public var state: [UInt8]
     /// SHA-256 of the whole file, as the sidecar records it.
     public var fileSha256: SHA256Digest
@@ -54,7 +56,8 @@ public struct SnapshotStore: Sendable {
 
     /// Writes a snapshot of `state` at `seq` (with the journal's `chain` and the projections'
     /// versions), durably: the file is written to a temporary name, synced and renamed, then its
-    /// sidecar likewise, then the folder is synced.
+    /// sidecar likewise, then the folder is synced. The sidecar's hash is computed on a second
+    /// thread while the file is written.
     @discardableResult
     public func write(seq: UInt64, timestamp: UInt64, chain: SHA256Digest, projectionVersions: [String: Int],
                       state: [UInt8]) throws(SnapshotError) -> WrittenSnapshot {
@@ -66,12 +69,15 @@ public struct SnapshotStore: Sendable {
         file.append(0x0A)
         file += state
         let name = header.id + SnapshotFormat.fileExtension
-        let fileSha256 = SHA256.hash(file)
-        try io(header.id) { () throws(SystemError) in
+        // The file is written and synced while a second thread hashes it for the sidecar.
+        let hashing = BackgroundDigest(of: file)
+        let fileSha256 = try io(header.id) { () throws(SystemError) -> SHA256Digest in
             _ = try kernel.makeDirectory(path(directory))
             try replace(name, with: file)
+            let fileSha256 = hashing.wait()
             try replace(name + SnapshotFormat.sidecarExtension, with: Array("\(fileSha256.hex)  \(name)\n".utf8))
             try kernel.syncDirectory(path(directory))
+            return fileSha256
         }
         return WrittenSnapshot(header: header, fileSha256: fileSha256, fileBytes: file.count)
     }
@@ -110,29 +116,46 @@ public struct SnapshotStore: Sendable {
     }
 
     /// Reads snapshot `id` whole and checks it on its own: the sidecar matches the file, the
-    /// header parses and the state's hash matches the header. (The chain and a deep replay are
-    /// checked against the journal by the engine.)
+    /// header parses and announces the state's length, and the state's hash is the header's.
+    /// (The chain and a deep replay are checked against the journal by the engine.)
     public func load(id: String) throws(SnapshotError) -> LoadedSnapshot {
+        var (snapshot, state) = try load(id: id, checkingStateHash: true) { Array($0) }
+        snapshot.state = state
+        return snapshot
+    }
+
+    /// `load(id:)`, with the state handed to `decode` while the file's SHA-256 is computed on
+    /// a second thread: a snapshot's two big costs, hashing and decoding, take the time of the
+    /// longer one. `decode` sees bytes that may not be the snapshot's (it must be safe on any
+    /// bytes); what it returns is discarded if the check fails.
+    ///
+    /// Without `checkingStateHash` (startup, time travel) the header's state hash is not
+    /// recomputed: the sidecar's hash covers the header, which was written from the state, so
+    /// only someone who rewrote the sidecar too gets past — and such a one could rewrite the
+    /// header as well. Verification (`snapshot verify`, rollback and restore targets) checks it.
+    public func load<Decoded>(id: String, checkingStateHash: Bool = false,
+                              decoding decode: (ArraySlice<UInt8>) -> Decoded) throws(SnapshotError) -> (snapshot: LoadedSnapshot, decoded: Decoded) {
         let name = id + SnapshotFormat.fileExtension
         let file = try read(name, id: id)
         let sidecar = try read(name + SnapshotFormat.sidecarExtension, id: id, missing: .incomplete)
-        let recorded = String(decoding: sidecar.prefix(64), as: UTF8.self)
-        let fileHash = SHA256.hash(file)
-        guard sidecar.count >= 64, let expected = SHA256Digest(hex: recorded) else {
+        guard sidecar.count >= 64, let expected = SHA256Digest(hex: String(decoding: sidecar.prefix(64), as: UTF8.self)) else {
             throw SnapshotError(.malformedHeader, "its sidecar does not start with 64 hex digits", snapshot: id)
         }
+        let (header, headerEnd) = try SnapshotStore.parseHeader(file, id: id)
+        guard file.count - headerEnd == header.stateByteCount else {
+            throw SnapshotError(.malformedHeader, "the header announces \(header.stateByteCount) state bytes; the file holds \(file.count - headerEnd)", snapshot: id)
+        }
+        let hashing = BackgroundDigest(of: file)
+        let decoded = decode(file[headerEnd...])
+        let stateHash = checkingStateHash ? SHA256.hash(file[headerEnd...]) : header.stateSha256
+        let fileHash = hashing.wait()
         guard expected == fileHash else {
             throw SnapshotError(.checksumMismatch, "the file's SHA-256 is \(fileHash.hex), its sidecar says \(expected.hex): the file changed after it was written; delete it", snapshot: id)
         }
-        let (header, headerEnd) = try SnapshotStore.parseHeader(file, id: id)
-        let state = Array(file[headerEnd...])
-        guard state.count == header.stateByteCount else {
-            throw SnapshotError(.malformedHeader, "the header announces \(header.stateByteCount) state bytes; the file holds \(state.count)", snapshot: id)
-        }
-        guard SHA256.hash(state) == header.stateSha256 else {
+        guard stateHash == header.stateSha256 else {
             throw SnapshotError(.checksumMismatch, "the state's SHA-256 differs from its header's", snapshot: id)
         }
-        return LoadedSnapshot(header: header, state: state, fileSha256: fileHash)
+        return (LoadedSnapshot(header: header, state: [], fileSha256: fileHash), decoded)
     }
 
     /// Removes snapshot `id` (file and sidecar); removing one that is not there does nothing.
@@ -226,5 +249,26 @@ public struct SnapshotStore: Sendable {
     private func path(_ text: String) -> FilePath {
         guard let path = FilePath(validating: text) else { preconditionFailure("snapshot path \(text) is empty or holds NUL") }
         return path
+    }
+}
+
+/// The SHA-256 of some bytes, computed on a thread of Dispatch's while the caller goes on.
+private final class BackgroundDigest: @unchecked Sendable {
+    /// Written once, by the hashing thread, before it signals `finished`; read after the wait.
+    private var digest: SHA256Digest?
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts hashing `bytes`.
+    init(of bytes: [UInt8]) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.digest = SHA256.hash(bytes)
+            self.finished.signal()
+        }
+    }
+
+    /// The digest, once computed.
+    func wait() -> SHA256Digest {
+        finished.wait()
+        return digest!
     }
 }
