@@ -36,6 +36,6 @@ import Testing
     @Test func aSnapshotLoadsBackToTheBytesWritten() async throws {
         let report = try await withFolder { try SnapshotBenchmark.run(images: 2_000, rounds: 1, inDataFolder: $0) }
         #expect(report.roundTrips)
-        #expect(report.images == 2_000 && report.stateBytes > 2_000 * 100)
+        #expect(report.images == 2_000 && report.stateBytes > 2_000 * 49, "every image is in the state (a table record is at least 49 bytes)")
     }
 }
