@@ -50,13 +50,15 @@ extension Engine {
     }
 
     /// Removes snapshots beyond the newest `snapshotRetention`, keeping every one a deployment
-    /// or rollback references.
+    /// or rollback references and, older than those, one per `snapshotHistorySpacing` events
+    /// (`SnapshotRetention`).
     func applyRetention() throws(EngineError) {
         let listings = try listSnapshots()
         let referenced = read { $0.releases.referencedSnapshotIds }
-        for listing in listings.dropFirst(max(0, configuration.snapshotRetention)) where !referenced.contains(listing.id) {
+        let retention = SnapshotRetention(newest: configuration.snapshotRetention, historySpacing: configuration.snapshotHistorySpacing)
+        for listing in retention.removable(from: listings.map { ($0.id, $0.seq) }, referenced: referenced) {
             do {
-                try snapshots.remove(id: listing.id)
+                try snapshots.remove(id: listing)
             } catch {
                 throw EngineError(error)
             }

@@ -14,8 +14,14 @@ public struct EngineConfiguration: Sendable {
     /// A snapshot is taken automatically once this many events were folded since the last
     /// one (0: never automatically).
     public var snapshotInterval: UInt64 = 100_000
-    /// Snapshots kept: the newest this many, plus every one a deployment or rollback references.
+    /// Snapshots kept: the newest this many, plus every one a deployment or rollback references,
+    /// plus the history below.
     public var snapshotRetention = 10
+    /// Older than the newest `snapshotRetention`, one snapshot is kept per this many events
+    /// (0: none), so `replay --seq N` at any N starts at most about this far back: time travel
+    /// stays under a second at 10 million events, for disk of about the journal's events ÷ this
+    /// × the average snapshot's size.
+    public var snapshotHistorySpacing: UInt64 = 200_000
     /// Whether `close()` takes a snapshot of what it folded since the last one.
     public var snapshotsOnClose = true
     /// Extractions whose match confidence is below this go to the review queue.
