@@ -17,10 +17,9 @@ public struct EngineConfiguration: Sendable {
     /// Snapshots kept: the newest this many, plus every one a deployment or rollback references,
     /// plus the history below.
     public var snapshotRetention = 10
-    /// Older than the newest `snapshotRetention`, one snapshot is kept per this many events
-    /// (0: none), so `replay --seq N` at any N starts at most about this far back: time travel
-    /// stays under a second at 10 million events, for disk of about the journal's events ÷ this
-    /// × the average snapshot's size.
+    /// Besides those, the oldest snapshot of each span of this many seqs is kept (0: none), so
+    /// `replay --seq N` at any N starts less than two spans back (`SnapshotRetention`), for disk
+    /// of about the journal's events ÷ this × the average snapshot's size.
     public var snapshotHistorySpacing: UInt64 = 200_000
     /// Whether `close()` takes a snapshot of what it folded since the last one.
     public var snapshotsOnClose = true
