@@ -18,7 +18,9 @@
 //               "timestamp":"<ISO 8601 UTC of event seq>",
 //               "timestampMicros":<the same, µs since the epoch>}
 //   then     exactly `stateBytes` bytes: the canonical encoding of the projections at seq
-//            (two replays of one journal give byte-identical state)
+//            (two replays of one journal give byte-identical state): their JSON with the
+//            library's images left out, a newline, and the library's image table
+//            (ProjectionSet+Coding.swift, LibraryImageTable.swift; library projection v3)
 //   Nothing follows the state. The header is at most 64 KiB.
 //
 // SIDECAR  `<file name>.sha256`: `<SHA-256 of the whole file, 64 lowercase hex>  <file name>`
@@ -29,7 +31,9 @@
 // VERIFIED  (DESIGN.md) the sidecar matches the file, the header's state hash matches the state,
 //   the chain value matches the journal at `seq`, and — deep — replaying the journal to `seq`
 //   reproduces the same state hash. Verification against the journal is the engine's job; this
-//   layer checks the file on its own.
+//   layer checks the file on its own. Startup and time travel check the sidecar but not the
+//   state hash again (the sidecar's hash covers the header that holds it); `snapshot verify`
+//   and the targets of rollback and restore check both.
 
 /// Constants of the snapshot format; see the specification at the top of this file.
 package enum SnapshotFormat {
