@@ -74,6 +74,7 @@ extension LibraryProjection {
         var previousSeq: UInt64 = 0, previousAt: UInt64 = 0
         var source: [UInt8] = [], format: [UInt8] = []
         var sourceText = "", formatText = ""
+        var sawExplicitId = false
         for ordinal in 0..<count {
             func failure(_ what: String) -> ProjectionDecodingError {
                 ProjectionDecodingError(detail: "library image \(ordinal + 1) of \(count) at byte \(cursor.offset) of the image table: \(what)", isVersionMismatch: false)
@@ -123,7 +124,14 @@ extension LibraryProjection {
             try frontCoded(&source, &sourceText)
             try frontCoded(&format, &formatText)
             if let explicitId {
-                guard explicitId != Self.defaultId(seq: seq) else { throw failure("its id \(explicitId) is its default, which the table leaves out") }
+                // The first explicit id makes room for the rest being explicit too (imported
+                // libraries name every image): a million-key dictionary grown by doubling
+                // rehashed every key about once more.
+                if !sawExplicitId {
+                    sawExplicitId = true
+                    reserveExplicitIds(count - ordinal)
+                }
+                guard Self.seq(ofDefaultId: explicitId) != seq else { throw failure("its id \(explicitId) is its default, which the table leaves out") }
                 guard awaitingFingerprint[explicitId] == nil else { throw failure("its id \(explicitId) is also awaiting a fingerprint") }
             } else if !awaitingFingerprint.isEmpty && awaitingFingerprint[Self.defaultId(seq: seq)] != nil {
                 throw failure("its id \(Self.defaultId(seq: seq)) is also awaiting a fingerprint")

@@ -141,6 +141,11 @@ public struct LibraryProjection: Sendable {
         return count == 16 ? value : nil
     }
 
+    /// Makes room for `count` more images with ids given explicitly.
+    mutating func reserveExplicitIds(_ count: Int) {
+        seqsByExplicitId.reserveCapacity(seqsByExplicitId.count + count)
+    }
+
     /// Makes room for `count` images.
     mutating func reserveCapacity(_ count: Int) {
         rows.reserveCapacity(count)
@@ -156,7 +161,7 @@ public struct LibraryProjection: Sendable {
     mutating func insertIfNew(_ row: consuming Row, indexing: Bool = true) -> Bool {
         let seq = row.seq
         precondition(rows.last.map { $0.seq < seq } ?? true, "library images are added in seq order")
-        if let id = row.explicitId, id == LibraryProjection.defaultId(seq: seq) { row.explicitId = nil }
+        if let id = row.explicitId, LibraryProjection.seq(ofDefaultId: id) == seq { row.explicitId = nil }
         if let explicitId = row.explicitId {
             guard position(ofId: explicitId) == nil else { return false }
             seqsByExplicitId[explicitId] = seq
