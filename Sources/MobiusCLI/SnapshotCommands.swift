@@ -36,7 +36,7 @@ enum SnapshotCommand {
 struct SnapshotCreateCommand: AsyncCommand {
     static let spec = CommandSpec(
         "create", summary: "write a snapshot of every projection at the journal's head; prints its id",
-        discussion: ["Writes snapshots/<id>.snapshot and its .sha256 sidecar, appends snapshot.created, and keeps the newest 10 plus every snapshot a deployment or rollback names."],
+        discussion: ["Writes snapshots/<id>.snapshot and its .sha256 sidecar, appends snapshot.created, and keeps the newest 10, every snapshot a deployment or rollback names, and the oldest of each span of 200,000 seqs (so a replay to any point starts less than 200,000 events back)."],
         arguments: EngineSession.arguments,
         exits: [.usageOrUnreadable: "the journal is empty, or the snapshot could not be written"])
 

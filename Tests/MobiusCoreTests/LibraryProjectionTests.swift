@@ -1,4 +1,5 @@
 import Imaging
+import Integrity
 import JSON
 @testable import MobiusCore
 import Testing
@@ -161,5 +162,22 @@ extension LibraryProjectionTests {
         library.apply(Self.added(3, at: 3, id: "second", source: "b", sha: sha))
         #expect(library.image(withSha256: sha)?.id == "second")
         #expect(copy.image(withSha256: sha)?.id == "first", "the copy's lookup did not change with the original")
+    }
+}
+
+extension LibraryProjectionTests {
+    @Test func theStateHashHashedInPiecesIsTheEncodingsHash() {
+        // More images than one piece (16,384 positions), with tombstones across the boundaries.
+        var projections = ProjectionSet()
+        for seq in UInt64(1)...40_000 {
+            let event: DomainEvent = seq % 7 == 0
+                ? .libraryImageRemoved(LibraryImageRemoved(imageId: LibraryProjection.defaultId(seq: seq - 1), reason: nil))
+                : .libraryImageAdded(LibraryImageAdded(imageId: seq % 5 == 0 ? "named-\(seq)" : nil, source: "s/\(seq % 300)/p.png",
+                                                       sha256: String(repeating: String(format: "%02x", seq % 256), count: 32),
+                                                       hash: DifferenceHash(value: seq).hex, width: 1, height: 1, byteSize: Int(seq), format: "png"))
+            projections.apply(RecordedEvent(seq: seq, timestamp: seq, requestId: nil, event: event)) { _ in preconditionFailure() }
+        }
+        #expect(projections.library.count > 16_384, "two pieces at least")
+        #expect(projections.stateHash == SHA256.hash(projections.encoded()))
     }
 }

@@ -28,22 +28,50 @@ import Journal
 // record and bytes after the last image — so whatever decodes encodes back to the same bytes.
 
 extension LibraryProjection {
+    /// What a record is encoded against: the previous image's fields.
+    struct TableEncoderState {
+        var previousSeq: UInt64 = 0
+        var previousAt: UInt64 = 0
+        var previousSource = ""
+        var previousFormat = ""
+    }
+
     /// Appends the image table (see the top of this file).
     func appendImageTable(to bytes: inout [UInt8]) {
+        var state = TableEncoderState()
+        appendRecords(of: rows.indices, continuing: &state, to: &bytes)
+    }
+
+    /// Calls `body` with the image table in pieces of at most `positions` positions' records,
+    /// in order: together they are `appendImageTable`'s bytes.
+    func forEachImageTablePiece(positions: Int, _ body: ([UInt8]) -> Void) {
+        var state = TableEncoderState()
+        var start = 0
+        while start < rows.count {
+            let end = min(start + positions, rows.count)
+            var piece: [UInt8] = []
+            appendRecords(of: start..<end, continuing: &state, to: &piece)
+            body(piece)
+            start = end
+        }
+    }
+
+    /// Appends the records of the live images at `positions`, after those `state` ended with.
+    private func appendRecords(of positions: Range<Int>, continuing state: inout TableEncoderState, to bytes: inout [UInt8]) {
         // Room for the longest encoding of every record, written through a pointer: appending
         // to the array a byte at a time spent most of the encoding in the array's checks.
         var room = 0
-        forEachPosition { room += TableWriter.fixedRoom + rows[$0].source.utf8.count + rows[$0].format.utf8.count + (rows[$0].explicitId?.utf8.count ?? 0) }
+        for position in positions where !isRemoved[position] {
+            room += TableWriter.fixedRoom + rows[position].source.utf8.count + rows[position].format.utf8.count + (rows[position].explicitId?.utf8.count ?? 0)
+        }
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: room))
         let written = bytes.withUnsafeMutableBufferPointer { buffer in
             var writer = TableWriter(base: buffer.baseAddress! + start)
-            var previousSeq: UInt64 = 0, previousAt: UInt64 = 0
-            var previousSource = "", previousFormat = ""
-            forEachPosition { position in
+            for position in positions where !isRemoved[position] {
                 let row = rows[position]
-                writer.varint(row.seq - previousSeq)
-                let delta = Int64(bitPattern: row.addedAt &- previousAt)
+                writer.varint(row.seq - state.previousSeq)
+                let delta = Int64(bitPattern: row.addedAt &- state.previousAt)
                 writer.varint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)))
                 withUnsafeBytes(of: row.hash.littleEndian) { writer.bytes($0) }
                 row.digest.withBytes { writer.bytes($0) }
@@ -55,10 +83,10 @@ extension LibraryProjection {
                     writer.varint(UInt64(id.count))
                     writer.bytes(UnsafeRawBufferPointer(id))
                 }
-                writer.frontCoded(row.source, after: &previousSource)
-                writer.frontCoded(row.format, after: &previousFormat)
-                previousSeq = row.seq
-                previousAt = row.addedAt
+                writer.frontCoded(row.source, after: &state.previousSource)
+                writer.frontCoded(row.format, after: &state.previousFormat)
+                state.previousSeq = row.seq
+                state.previousAt = row.addedAt
             }
             return writer.count
         }

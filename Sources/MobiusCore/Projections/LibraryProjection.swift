@@ -74,7 +74,7 @@ public struct LibraryProjection: Sendable {
     /// The image at each position, in the order added (so by seq).
     private(set) var rows: [Row] = []
     /// Whether each position's image was removed (since the last compaction).
-    private var isRemoved: [Bool] = []
+    private(set) var isRemoved: [Bool] = []
     /// The seq of each image whose id was given explicitly.
     private var seqsByExplicitId: [String: UInt64] = [:]
     /// The images by file SHA-256, once something has asked for one.

@@ -17,6 +17,13 @@ extension ProjectionSet {
     /// the library's image table (LibraryImageTable.swift). Two replays of the same journal give
     /// the same bytes.
     public func encoded() -> [UInt8] {
+        var state = encodedJSONLine()
+        library.appendImageTable(to: &state)
+        return state
+    }
+
+    /// The first part of `encoded()`: the JSON and its newline.
+    private func encodedJSONLine() -> [UInt8] {
         var json = JSONWriter(keyOrder: .sorted, reservingCapacity: 4096)
         json.writeObject { json in
             json.writeKey("health")
@@ -43,7 +50,6 @@ extension ProjectionSet {
             preconditionFailure("projection state refused by the canonical writer: \(error)")
         }
         state.append(0x0A)
-        library.appendImageTable(to: &state)
         return state
     }
 
@@ -70,7 +76,14 @@ extension ProjectionSet {
     }
 
     /// SHA-256 of `encoded()`: what replays, snapshots and the live engine are compared by.
-    public var stateHash: SHA256Digest { SHA256.hash(encoded()) }
+    /// The image table is encoded in pieces, each hashed on a second thread while the next is
+    /// encoded (`replay` prints it after every time-travel replay).
+    public var stateHash: SHA256Digest {
+        let hasher = BackgroundHasher()
+        hasher.feed(encodedJSONLine())
+        library.forEachImageTablePiece(positions: 16_384) { hasher.feed($0) }
+        return hasher.finish()
+    }
 
     /// Decodes `encoded()`'s output; refuses other projection versions.
     public init(decoding bytes: [UInt8]) throws(ProjectionDecodingError) {

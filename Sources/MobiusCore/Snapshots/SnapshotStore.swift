@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 import Integrity
 import POSIX
 
@@ -252,23 +251,3 @@ public struct SnapshotStore: Sendable {
     }
 }
 
-/// The SHA-256 of some bytes, computed on a thread of Dispatch's while the caller goes on.
-private final class BackgroundDigest: @unchecked Sendable {
-    /// Written once, by the hashing thread, before it signals `finished`; read after the wait.
-    private var digest: SHA256Digest?
-    private let finished = DispatchSemaphore(value: 0)
-
-    /// Starts hashing `bytes`.
-    init(of bytes: [UInt8]) {
-        DispatchQueue.global(qos: .userInitiated).async {
-            self.digest = SHA256.hash(bytes)
-            self.finished.signal()
-        }
-    }
-
-    /// The digest, once computed.
-    func wait() -> SHA256Digest {
-        finished.wait()
-        return digest!
-    }
-}
