@@ -22,7 +22,10 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         // The one syscall funnel: files, flock, sockets, epoll, inotify; errno typed; faults injectable in tests.
         .target(name: "POSIX", dependencies: ["CLinux"]),
-        .target(name: "Integrity", dependencies: ["CZlib"]),
+        // SHA-256 on the CPU's SHA extensions: the only module built with -msha -msse4.1, so no
+        // other code can use those instructions on a CPU without them (callers check first).
+        .target(name: "SHAExtensions", swiftSettings: [.unsafeFlags(["-Xcc", "-msha", "-Xcc", "-msse4.1"])]),
+        .target(name: "Integrity", dependencies: ["CZlib", "SHAExtensions"]),
         .target(name: "Journal", dependencies: ["Integrity", "JSON", "POSIX", "CZlib"]),
         .target(name: "Imaging", dependencies: ["CZlib"]),
         // A leaf: the standard library only, so it is fast and portable.
@@ -37,7 +40,7 @@ let package = Package(
         // HTTP/1.1 server on the system layer: a pure parser and connection state machine, an epoll loop, a worker pool.
         .target(name: "HTTP", dependencies: ["POSIX"]),
         .target(name: "TestSupport", dependencies: ["Journal", "POSIX"]),
-        .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "TestSupport"]),
+        .testTarget(name: "IntegrityTests", dependencies: ["Integrity", "SHAExtensions", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "MobiusAPITests", dependencies: ["MobiusAPI", "MobiusCore", "HTTP", "Journal", "POSIX", "TestSupport"]),
         .testTarget(name: "MobiusCoreTests", dependencies: ["MobiusCore", "Journal", "JSON", "Imaging", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),

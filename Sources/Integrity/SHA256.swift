@@ -1,3 +1,5 @@
+import SHAExtensions
+
 // SHA-256 as specified in FIPS 180-4, written here because the service may not depend on a
 // crypto package. The journal's hash chain runs through `update` on every replayed frame, so the
 // compression function works on raw pointers and keeps its state in locals, with the rounds
@@ -46,6 +48,9 @@ public struct SHA256: Sendable {
     /// Bytes waiting for a full 64-byte block.
     private var pending = [UInt8]()
     private var totalByteCount: UInt64 = 0
+    /// Whether `compress` uses the CPU's SHA extensions: when it has them (tests turn it off to
+    /// compare the two).
+    var usesExtensions = SHA256Extensions.isAvailable
 
     /// A hasher with nothing fed yet.
     public init() { pending.reserveCapacity(64) }
@@ -105,7 +110,20 @@ public struct SHA256: Sendable {
         return SHA256Digest(uncheckedBytes: out)
     }
 
+    /// Compresses on the CPU's SHA extensions where it has them (about six times the speed of
+    /// the rounds below on the CPUs here), else in Swift.
     private mutating func compress(blocks: UnsafeRawPointer, count: Int) {
+        if usesExtensions {
+            withUnsafeMutableBytes(of: &state) { words in
+                SHA256Extensions.compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks: blocks, count: count)
+            }
+        } else {
+            compressInSwift(blocks: blocks, count: count)
+        }
+    }
+
+    /// The compression function in Swift, for any CPU.
+    private mutating func compressInSwift(blocks: UnsafeRawPointer, count: Int) {
         var (h0, h1, h2, h3, h4, h5, h6, h7) = state
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { buffer in
             SHA256.roundConstants.withUnsafeBufferPointer { constants in

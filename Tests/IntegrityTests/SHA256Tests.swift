@@ -1,5 +1,6 @@
+import SHAExtensions
 import Foundation
-import Integrity
+@testable import Integrity
 import Testing
 
 @Suite struct SHA256Tests {
@@ -59,5 +60,38 @@ import Testing
         #expect(SHA256Digest(hex: digest.hex.uppercased()) == digest)
         #expect(SHA256Digest(hex: "zz") == nil)
         #expect(SHA256Digest(hex: String(digest.hex.dropLast(2))) == nil)
+    }
+}
+
+/// The CPU's SHA extensions against the rounds in Swift, where the CPU has them.
+@Suite struct SHA256ExtensionsTests {
+    private static func digest(_ bytes: [UInt8], extensions: Bool, pieces: Int = 1) -> SHA256Digest {
+        var hasher = SHA256()
+        hasher.usesExtensions = extensions
+        let size = max(1, bytes.count / pieces)
+        var start = 0
+        while start < bytes.count {
+            hasher.update(Array(bytes[start..<min(start + size, bytes.count)]))
+            start += size
+        }
+        return hasher.finalize()
+    }
+
+    @Test(.enabled(if: SHA256Extensions.isAvailable, "the CPU has no SHA extensions"))
+    func everyLengthAgreesWithTheSwiftRounds() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<4_200).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for length in Array(0...300) + [511, 512, 513, 1_000, 4_095, 4_096, 4_200] {
+            let prefix = Array(bytes[..<length])
+            #expect(Self.digest(prefix, extensions: true) == Self.digest(prefix, extensions: false), "length \(length)")
+        }
+        #expect(Self.digest(bytes, extensions: true, pieces: 7) == Self.digest(bytes, extensions: false, pieces: 3))
+    }
+
+    @Test(.enabled(if: SHA256Extensions.isAvailable, "the CPU has no SHA extensions"))
+    func aPublishedVectorOnTheExtensions() {
+        // FIPS 180-4 example: the 448-bit message "abcdbcde…nopq".
+        let message = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(Self.digest(message, extensions: true).hex == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }
