@@ -365,6 +365,7 @@ import Testing
         let engine = try fixture.open {
             $0.snapshotInterval = 5
             $0.snapshotRetention = 2
+            $0.snapshotHistorySpacing = 0
         }
         for index in 0..<30 {
             try await engine.append([.logRecorded(LogRecorded(level: "info", message: "m\(index)", category: "t", metadata: .object([])))])
@@ -375,6 +376,25 @@ import Testing
         #expect(verdicts.allSatisfy { $0.isVerified && $0.isDeeplyVerified })
         let created = try fixture.replayFromScratch().projections
         #expect(created.seq > 30)
+    }
+
+    @Test func retentionKeepsTheOldestSnapshotOfEachHistorySpan() async throws {
+        let fixture = try EngineFixture()
+        let engine = try fixture.open {
+            $0.snapshotInterval = 5
+            $0.snapshotRetention = 2
+            $0.snapshotHistorySpacing = 20
+        }
+        for index in 0..<60 {
+            try await engine.append([.logRecorded(LogRecorded(level: "info", message: "m\(index)", category: "t", metadata: .object([])))])
+        }
+        try await engine.close()
+        let seqs = try fixture.configuration().stateBuilder.verdicts(deep: false).map(\.listing.seq)
+        // Snapshots every 5 folded events (each adds its snapshot.created): the newest two, and
+        // one per span of 20 seqs before them, so no point is 40 or more events from a snapshot.
+        #expect(seqs.count > 2 && seqs.count < 8, "kept \(seqs)")
+        #expect(seqs.min()! < 20, "the first span's snapshot stays")
+        for (newer, older) in zip(seqs, seqs.dropFirst()) { #expect(newer - older < 40, "kept \(seqs)") }
     }
 
     @Test func theEngineAfterCloseRefusesToAppend() async throws {
