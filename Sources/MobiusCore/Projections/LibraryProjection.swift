@@ -156,6 +156,7 @@ public struct LibraryProjection: Sendable {
     /// Adds the image of `row` unless its id (`img-<seq>` when it has none) is in the library
     /// already; false then (nothing changes). Seqs must increase from one addition to the next
     /// (events fold in seq order).
+    ///
     /// `indexing: false` leaves the index to the caller, who must then give it every row's
     /// dHash in order (`rebuildIndex()`): one bulk build instead of a million generic calls.
     mutating func insertIfNew(_ row: consuming Row, indexing: Bool = true) -> Bool {
