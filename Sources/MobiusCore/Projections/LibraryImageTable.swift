@@ -180,6 +180,8 @@ extension LibraryProjection {
     /// not specialised here: it cost a runtime metadata lookup per string.)
     private static func string(fromUTF8 bytes: some Collection<UInt8>) -> String? {
         let text = String(decoding: bytes, as: UTF8.self)
+        // ASCII (most ids and sources) is UTF-8 as it is.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return text }
         // Decoding repairs what is not UTF-8, so the bytes were UTF-8 exactly when they survive.
         return text.utf8.count == bytes.count && text.utf8.elementsEqual(bytes) ? text : nil
     }

@@ -164,8 +164,16 @@ public struct LibraryProjection: Sendable {
         precondition(rows.last.map { $0.seq < seq } ?? true, "library images are added in seq order")
         if let id = row.explicitId, LibraryProjection.seq(ofDefaultId: id) == seq { row.explicitId = nil }
         if let explicitId = row.explicitId {
-            guard position(ofId: explicitId) == nil else { return false }
-            seqsByExplicitId[explicitId] = seq
+            // An id of the default form may name an image that has no explicit id.
+            if let named = LibraryProjection.seq(ofDefaultId: explicitId), let position = position(ofSeq: named), rows[position].explicitId == nil {
+                return false
+            }
+            // One lookup for a new id (nearly every one): put the seq, put the earlier back if
+            // the id was taken (every entry names a live image: removal takes it out).
+            if let earlier = seqsByExplicitId.updateValue(seq, forKey: explicitId) {
+                seqsByExplicitId[explicitId] = earlier
+                return false
+            }
         } else {
             // No image has this seq yet: only an explicit id can hold its default id.
             guard seqsByExplicitId.isEmpty || seqsByExplicitId[LibraryProjection.defaultId(seq: seq)] == nil else { return false }
