@@ -68,9 +68,6 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
     /// The id stored at `position` (removed or not).
     public func id(atPosition position: Int) -> ID { ids[position] }
 
-    /// The hash stored at `position` (removed or not).
-    public func hash(atPosition position: Int) -> UInt64 { hashes[position] }
-
     /// Removes the entry at `position` in O(1), leaving a tombstone that every search skips
     /// until `compact()`. Removing a removed entry does nothing.
     public mutating func remove(atPosition position: Int) {

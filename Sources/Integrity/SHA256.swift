@@ -116,7 +116,10 @@ public struct SHA256: Sendable {
     private mutating func compress(blocks: UnsafeRawPointer, count: Int) {
         if usesExtensions {
             withUnsafeMutableBytes(of: &state) { words in
-                SHA256Extensions.compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks: blocks, count: count)
+                SHA256.roundConstants.withUnsafeBytes { constants in
+                    SHA256Extensions.compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks: blocks, count: count,
+                                              constants: constants.baseAddress!)
+                }
             }
         } else {
             compressInSwift(blocks: blocks, count: count)
