@@ -233,8 +233,8 @@ import Testing
         #expect(engine.head.seq == head)
         await #expect(throws: EngineError.self) { _ = try await engine.rollback(to: .snapshot(point.header.id), reason: "test", force: false) }
         #expect(engine.head.seq == head)
-        await #expect(throws: EngineError.self) { _ = try engine.planRollback(to: .snapshot("missing"), force: true) }
-        await #expect(throws: EngineError.self) { _ = try engine.planRollback(to: .seq(head + 5), force: true) }
+        #expect(throws: EngineError.self) { _ = try engine.planRollback(to: .snapshot("missing"), force: true) }
+        #expect(throws: EngineError.self) { _ = try engine.planRollback(to: .seq(head + 5), force: true) }
         try await engine.close()
     }
 

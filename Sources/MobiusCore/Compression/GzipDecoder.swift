@@ -68,7 +68,8 @@ final class GzipDecoder {
                     throw .gzip(GzipError(message: "there are bytes after the end of the gzip stream", offset: consumed))
                 }
                 return
-            case Z_OK, Z_BUF_ERROR where stream.pointee.avail_in == 0:
+            case Z_BUF_ERROR where stream.pointee.avail_in == 0, Z_OK:
+                // No progress (Z_BUF_ERROR) is fine once the input is used up: more comes next call.
                 // A full output buffer may leave output inside zlib: call again until it has room to spare.
                 if stream.pointee.avail_in == 0 && produced < scratch.count { return }
             default:
