@@ -43,7 +43,8 @@ struct ExtractCommand: AsyncCommand {
         let files = files
         let outcomes = try await session.run(io, commandPath: [Self.spec.name]) { (engine) throws(CommandFailure) in
             do {
-                return try await OrderedTasks.map(files, width: workers) { file in try await engine.extract(path: file) }
+                return try await OrderedTasks.map(files, width: workers, prepare: { file in engine.prepareExtraction(path: file) },
+                                                  finish: { prepared in try await engine.record(prepared) })
             } catch let error as EngineError {
                 throw CommandFailure(error)
             } catch {

@@ -24,64 +24,93 @@ public struct ExtractionFailure: Error, Sendable {
     public var event: ExtractionFailed
 }
 
+/// An extraction read, decoded, hashed and matched, but not yet recorded: what
+/// `Engine.prepareExtraction` gives and `Engine.record` appends.
+///
+/// Splitting the two lets a caller keep its threads on the CPU-bound part while earlier files
+/// wait for their commit (`extract` does).
+public struct PreparedExtraction: Sendable {
+    fileprivate enum Result: Sendable {
+        case completed(ExtractionCompleted)
+        case failed(ExtractionFailed, ImageReadFailure)
+    }
+
+    fileprivate var result: Result
+}
+
 extension Engine {
-    /// Extracts the image file at `path` (read through the syscall funnel, at most
-    /// `maxImageBytes`): see `extract(bytes:source:requestId:)`. A file that cannot be read is
-    /// recorded as a failed extraction too.
+    /// Extracts the image file at `path`: `prepareExtraction(path:source:)`, then `record`.
     public func extract(path: String, source: String? = nil, requestId: String? = nil) async throws(EngineError) -> ExtractionOutcome {
+        try await record(prepareExtraction(path: path, source: source), requestId: requestId)
+    }
+
+    /// Extracts `bytes`: `prepareExtraction(bytes:source:)`, then `record`.
+    public func extract(bytes: [UInt8], source: String?, requestId: String? = nil) async throws(EngineError) -> ExtractionOutcome {
+        try await record(prepareExtraction(bytes: bytes, source: source), requestId: requestId)
+    }
+
+    /// Reads the image file at `path` in one pass (through the syscall funnel, at most
+    /// `maxImageBytes`, one chunk in memory at a time), then as `prepareExtraction(bytes:source:)`.
+    /// A file that cannot be read becomes a failed extraction too.
+    public func prepareExtraction(path: String, source: String? = nil) -> PreparedExtraction {
         let loader = ImageFileLoader(kernel: configuration.kernel, maxBytes: configuration.maxImageBytes)
-        switch loader.load(path) {
-        case .success(let bytes):
-            return try await extract(bytes: bytes, source: source ?? path, requestId: requestId)
+        switch loader.scan(path, limits: configuration.decodingLimits) {
+        case .success(let scanned):
+            return prepareExtraction(scanned, source: source ?? path)
         case .failure(let error):
             let failed = ExtractionFailed(source: source ?? path, reason: error.reason, kind: error.kind.rawValue, durationMs: nil, sha256: nil, byteSize: nil)
-            return try await record(failed, kind: error.kind, requestId: requestId)
+            return PreparedExtraction(result: .failed(failed, error.kind))
         }
     }
 
-    /// Decodes and hashes `bytes`, matches the hash against the library (nearest by Hamming
-    /// distance, ties to the image added first), and appends `extraction.completed` — with
-    /// `lcm.enqueued` in the same frame when the confidence is below the threshold — or
-    /// `extraction.failed`. Returns once the events are folded. Throws only when nothing could
-    /// be recorded (the journal failed); a bad image is an outcome, not an error.
-    public func extract(bytes: [UInt8], source: String?, requestId: String? = nil) async throws(EngineError) -> ExtractionOutcome {
-        let sha256 = SHA256.hash(bytes).hex
-        let start = ContinuousClock.now
+    /// Takes the SHA-256 of `bytes`, decodes and hashes them, and matches the hash against the
+    /// library (nearest by Hamming distance, ties to the image added first): the
+    /// `extraction.completed` to append — low-confidence when below the threshold — or the
+    /// `extraction.failed` of a bad image. Appends nothing.
+    public func prepareExtraction(bytes: [UInt8], source: String?) -> PreparedExtraction {
+        prepareExtraction(ImageScan.scan(bytes, limits: configuration.decodingLimits), source: source)
+    }
+
+    private func prepareExtraction(_ scanned: ScannedImage, source: String?) -> PreparedExtraction {
         let fingerprint: Fingerprint
-        do {
-            fingerprint = try Fingerprinter.fingerprint(bytes, size: 8, limits: configuration.decodingLimits)
-        } catch {
+        switch scanned.fingerprint {
+        case .success(let value):
+            fingerprint = value
+        case .failure(let error):
             let failed = ExtractionFailed(source: source, reason: error.description, kind: ImageReadFailure.undecodable.rawValue,
-                                          durationMs: Self.milliseconds(since: start), sha256: sha256, byteSize: bytes.count)
-            return try await record(failed, kind: .undecodable, requestId: requestId)
+                                          durationMs: scanned.durationMs, sha256: scanned.sha256, byteSize: scanned.byteSize)
+            return PreparedExtraction(result: .failed(failed, .undecodable))
         }
-        let durationMs = Self.milliseconds(since: start)
         let hashValue = fingerprint.hash.value ?? 0
         let match = read { $0.library.nearest(to: hashValue) }
         let confidence = match?.confidence ?? 0
-        let isLow = confidence < configuration.lowConfidenceThreshold
         let completed = ExtractionCompleted(
-            source: source, sha256: sha256, byteSize: bytes.count, format: fingerprint.format.rawValue,
+            source: source, sha256: scanned.sha256, byteSize: scanned.byteSize, format: fingerprint.format.rawValue,
             width: fingerprint.width, height: fingerprint.height, hash: fingerprint.hash.hex, hashBase64: fingerprint.hash.base64,
-            bits: 64, durationMs: durationMs, match: match, confidence: confidence, lowConfidence: isLow)
-        var events: [DomainEvent] = [.extractionCompleted(completed)]
-        if isLow {
-            events.append(.reviewItemEnqueued(ReviewItemEnqueued(hash: completed.hash, source: source, candidate: match, confidence: confidence)))
+            bits: 64, durationMs: scanned.durationMs, match: match, confidence: confidence,
+            lowConfidence: confidence < configuration.lowConfidenceThreshold)
+        return PreparedExtraction(result: .completed(completed))
+    }
+
+    /// Appends a prepared extraction — `extraction.completed`, with `lcm.enqueued` in the same
+    /// frame when it is low-confidence, or `extraction.failed` — and returns once it is folded.
+    /// Throws only when nothing could be recorded (the journal failed); a bad image is an
+    /// outcome, not an error.
+    public func record(_ prepared: PreparedExtraction, requestId: String? = nil) async throws(EngineError) -> ExtractionOutcome {
+        switch prepared.result {
+        case .completed(let completed):
+            var events: [DomainEvent] = [.extractionCompleted(completed)]
+            if completed.lowConfidence {
+                let item = ReviewItemEnqueued(hash: completed.hash, source: completed.source, candidate: completed.match, confidence: completed.confidence)
+                events.append(.reviewItemEnqueued(item))
+            }
+            let receipt = try await append(events, requestId: requestId)
+            return ExtractionOutcome(seq: receipt.seqs.lowerBound, timestamp: receipt.timestamp, requestId: requestId, result: .success(completed),
+                                     reviewItemId: completed.lowConfidence ? ReviewQueueProjection.itemId(seq: receipt.seqs.upperBound) : nil)
+        case .failed(let failed, let kind):
+            let receipt = try await append([.extractionFailed(failed)], requestId: requestId)
+            return ExtractionOutcome(seq: receipt.seqs.lowerBound, timestamp: receipt.timestamp, requestId: requestId,
+                                     result: .failure(ExtractionFailure(kind: kind, event: failed)), reviewItemId: nil)
         }
-        let receipt = try await append(events, requestId: requestId)
-        return ExtractionOutcome(seq: receipt.seqs.lowerBound, timestamp: receipt.timestamp, requestId: requestId, result: .success(completed),
-                                 reviewItemId: isLow ? ReviewQueueProjection.itemId(seq: receipt.seqs.upperBound) : nil)
-    }
-
-    /// Appends a failed extraction and returns it as the outcome.
-    private func record(_ failed: ExtractionFailed, kind: ImageReadFailure, requestId: String?) async throws(EngineError) -> ExtractionOutcome {
-        let receipt = try await append([.extractionFailed(failed)], requestId: requestId)
-        return ExtractionOutcome(seq: receipt.seqs.lowerBound, timestamp: receipt.timestamp, requestId: requestId,
-                                 result: .failure(ExtractionFailure(kind: kind, event: failed)), reviewItemId: nil)
-    }
-
-    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return elapsed.seconds * 1000
     }
 }

@@ -3,11 +3,13 @@ import Integrity
 import Journal
 
 extension Engine {
-    /// Adds the image file at `path` to the library (see `addImage(bytes:…)`).
+    /// Adds the image file at `path` to the library (see `addImage(bytes:…)`), reading it once
+    /// in chunks.
     public func addImage(path: String, id: String? = nil, source: String? = nil, requestId: String? = nil) async throws(EngineError) -> LibraryImage {
+        if let id { try Self.checkImageId(id) }
         let loader = ImageFileLoader(kernel: configuration.kernel, maxBytes: configuration.maxImageBytes)
-        switch loader.load(path) {
-        case .success(let bytes): return try await addImage(bytes: bytes, id: id, source: source ?? path, requestId: requestId)
+        switch loader.scan(path, limits: configuration.decodingLimits) {
+        case .success(let scanned): return try await addImage(scanned, id: id, source: source ?? path, requestId: requestId)
         case .failure(let error): throw EngineError(error.kind == .missing ? .notFound : .invalidRequest, error.reason)
         }
     }
@@ -17,13 +19,17 @@ extension Engine {
     /// be added twice. Returns the image once folded.
     public func addImage(bytes: [UInt8], id: String?, source: String, requestId: String? = nil) async throws(EngineError) -> LibraryImage {
         if let id { try Self.checkImageId(id) }
+        return try await addImage(ImageScan.scan(bytes, limits: configuration.decodingLimits), id: id, source: source, requestId: requestId)
+    }
+
+    /// Appends `library.image.added` for an image already scanned; `id` is already checked.
+    private func addImage(_ scanned: ScannedImage, id: String?, source: String, requestId: String?) async throws(EngineError) -> LibraryImage {
         let fingerprint: Fingerprint
-        do {
-            fingerprint = try Fingerprinter.fingerprint(bytes, size: 8, limits: configuration.decodingLimits)
-        } catch {
-            throw EngineError(.invalidRequest, "\(source): \(error.description)")
+        switch scanned.fingerprint {
+        case .success(let value): fingerprint = value
+        case .failure(let error): throw EngineError(.invalidRequest, "\(source): \(error.description)")
         }
-        let sha256 = SHA256.hash(bytes).hex
+        let sha256 = scanned.sha256
         try live.withLock { (state) throws(EngineError) in
             if let id, state.projections.library.contains(id: id) || state.reservedImageIds.contains(id) {
                 throw EngineError(.conflict, "the library already has an image \(id); choose another --id, or remove it first")
@@ -42,7 +48,7 @@ extension Engine {
             }
         }
         let added = LibraryImageAdded(imageId: id, source: source, sha256: sha256, hash: fingerprint.hash.hex, width: fingerprint.width,
-                                      height: fingerprint.height, byteSize: bytes.count, format: fingerprint.format.rawValue)
+                                      height: fingerprint.height, byteSize: scanned.byteSize, format: fingerprint.format.rawValue)
         let receipt = try await append([.libraryImageAdded(added)], requestId: requestId)
         let imageId = id ?? LibraryProjection.defaultId(seq: receipt.seqs.lowerBound)
         guard let image = read({ $0.library.image(withId: imageId) }) else {

@@ -1,3 +1,4 @@
+import Imaging
 import POSIX
 
 /// Why an image file could not be read: what `extraction.failed` records as its `kind`.
@@ -32,6 +33,37 @@ package struct ImageFileLoader {
 
     /// The file's bytes, or the failure and a one-line reason naming the path.
     package func load(_ path: String) -> Result<[UInt8], ImageReadError> {
+        opened(path) { (fd, filePath, size) throws(SystemError) in
+            var bytes = [UInt8](repeating: 0, count: size)
+            let count = try kernel.read(fd, into: &bytes, at: 0, path: filePath)
+            if count < bytes.count { bytes.removeSubrange(count...) }
+            return .success(bytes)
+        }
+    }
+
+    /// The file read once in chunks (`ImageScan`): its SHA-256, size and fingerprint, holding
+    /// one chunk at a time. A file that grows past the limit while it is read is refused too.
+    func scan(_ path: String, limits: DecodingLimits) -> Result<ScannedImage, ImageReadError> {
+        opened(path) { (fd, filePath, _) throws(SystemError) in
+            var scan = ImageScan(limits: limits)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ImageScan.chunkByteCount, alignment: 64)
+            defer { buffer.deallocate() }
+            var offset = 0
+            while true {
+                let count = try kernel.read(fd, into: buffer, at: offset, path: filePath)
+                if count == 0 { break }
+                offset += count
+                guard offset <= maxBytes else { return .failure(tooLarge(path, size: nil)) }
+                scan.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            }
+            return .success(scan.finish())
+        }
+    }
+
+    /// Opens `path`, checks it is a regular file within the limit, and hands `read` the
+    /// descriptor and the size `fstat` gave; every failure becomes a one-line reason.
+    private func opened<T>(_ path: String, _ read: (FileDescriptor, FilePath, Int) throws(SystemError) -> Result<T, ImageReadError>)
+        -> Result<T, ImageReadError> {
         guard let filePath = FilePath(validating: path) else {
             return .failure(ImageReadError(kind: .missing, reason: "\(path): not a valid path (empty, or holds a NUL byte)"))
         }
@@ -51,15 +83,20 @@ package struct ImageFileLoader {
             case .directory: return .failure(ImageReadError(kind: .unreadable, reason: "\(path): is a folder, not an image file"))
             case .other: return .failure(ImageReadError(kind: .unreadable, reason: "\(path): is not a regular file (a pipe, device or socket)"))
             }
-            guard status.size <= maxBytes else {
-                return .failure(ImageReadError(kind: .tooLarge, reason: "\(path): is \(status.size) bytes, more than the \(maxBytes)-byte limit for one image"))
-            }
-            var bytes = [UInt8](repeating: 0, count: status.size)
-            let count = try kernel.read(fd, into: &bytes, at: 0, path: filePath)
-            if count < bytes.count { bytes.removeSubrange(count...) }
-            return .success(bytes)
+            guard status.size <= maxBytes else { return .failure(tooLarge(path, size: status.size)) }
+            return try read(fd, filePath, status.size)
         } catch {
             return .failure(ImageReadError(kind: .unreadable, reason: "\(path): cannot read: \(error.code)"))
         }
+    }
+
+    /// The refusal of a file of `size` bytes, or (nil) of one that grew past the limit while read.
+    private func tooLarge(_ path: String, size: Int?) -> ImageReadError {
+        let reason = if let size {
+            "\(path): is \(size) bytes, more than the \(maxBytes)-byte limit for one image"
+        } else {
+            "\(path): grew past the \(maxBytes)-byte limit for one image while it was read"
+        }
+        return ImageReadError(kind: .tooLarge, reason: reason)
     }
 }
