@@ -24,10 +24,14 @@ let package = Package(
         .target(name: "POSIX", dependencies: ["CLinux"]),
         // SHA-256 on the CPU's SHA extensions: the only module built with -msha -msse4.1, so no
         // other code can use those instructions on a CPU without them (callers check first).
-        .target(name: "SHAExtensions", swiftSettings: [.unsafeFlags(["-Xcc", "-msha", "-Xcc", "-msse4.1"])]),
+        .target(name: "SHAExtensions", dependencies: ["CPUFeatures"], swiftSettings: [.unsafeFlags(["-Xcc", "-msha", "-Xcc", "-msse4.1"])]),
+        // The Hamming scan on POPCNT: the only module built with -mpopcnt, for the same reason.
+        .target(name: "PopcountExtensions", dependencies: ["CPUFeatures"], swiftSettings: [.unsafeFlags(["-Xcc", "-mpopcnt"])]),
+        // Which of those extensions this CPU has (/proc/cpuinfo).
+        .target(name: "CPUFeatures"),
         .target(name: "Integrity", dependencies: ["CZlib", "SHAExtensions"]),
         .target(name: "Journal", dependencies: ["Integrity", "JSON", "POSIX", "CZlib"]),
-        .target(name: "Imaging", dependencies: ["CZlib"]),
+        .target(name: "Imaging", dependencies: ["CZlib", "PopcountExtensions"]),
         // A leaf: the standard library only, so it is fast and portable.
         .target(name: "JSON"),
         // The project's benchmarks (called by `bench`); Foundation is allowed here, for comparisons.
@@ -49,7 +53,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Integrity", "POSIX", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests",
-            dependencies: ["Imaging", "TestSupport"],
+            dependencies: ["Imaging", "PopcountExtensions", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MobiusBenchTests", dependencies: ["MobiusBench", "Imaging", "MobiusCore"]),

@@ -1,7 +1,10 @@
+import PopcountExtensions
+
 /// A library of 64-bit hashes searched exactly by Hamming distance.
 ///
 /// Hashes sit in one contiguous `[UInt64]` and every query scans all of them with a popcount of
-/// the XOR: exact answers, no tuning, and about a millisecond per million entries on one core.
+/// the XOR (POPCNT where the CPU has it: `PopcountScan`): exact answers, no tuning, and about
+/// 0.3 ms per million entries on one core here.
 /// Ties are broken by insertion order (earlier first), so results are deterministic.
 ///
 /// Removal by position is O(1): `remove(atPosition:)` leaves a tombstone that searches skip, and
@@ -107,22 +110,30 @@ public struct HammingIndex<ID>: Sendable where ID: Sendable {
 
     /// The closest entry to `query`, nil when the index is empty.
     public func nearest(to query: UInt64) -> Match? {
-        var bestIndex = -1
-        var bestDistance = Int.max
-        let removed = isRemoved
-        hashes.withUnsafeBufferPointer { hashes in
-            for index in 0..<hashes.count {
-                let distance = (hashes[index] ^ query).nonzeroBitCount
-                // Improvements are rare (about ln n of them), so the tombstone check sits here,
-                // off the scan's fast path.
-                if distance < bestDistance && (removed.isEmpty || !removed[index]) {
-                    bestDistance = distance
-                    bestIndex = index
-                    if distance == 0 { break }
-                }
+        let (position, distance) = hashes.withUnsafeBufferPointer { hashes in
+            isRemoved.withUnsafeBufferPointer { isRemoved in
+                PopcountScan.isAvailable
+                    ? PopcountScan.nearest(to: query, in: hashes, skipping: isRemoved)
+                    : Self.nearest(to: query, in: hashes, skipping: isRemoved)
             }
         }
-        return bestIndex < 0 ? nil : match(at: bestIndex, distance: bestDistance)
+        return position < 0 ? nil : match(at: position, distance: distance)
+    }
+
+    /// `PopcountScan.nearest` for CPUs without POPCNT: the same loop, compiled for the baseline.
+    static func nearest(to query: UInt64, in hashes: UnsafeBufferPointer<UInt64>,
+                        skipping isRemoved: UnsafeBufferPointer<Bool>) -> (position: Int, distance: Int) {
+        var bestPosition = -1
+        var bestDistance = Int.max
+        for position in 0..<hashes.count {
+            let distance = (hashes[position] ^ query).nonzeroBitCount
+            if distance < bestDistance && (isRemoved.isEmpty || !isRemoved[position]) {
+                bestDistance = distance
+                bestPosition = position
+                if distance == 0 { break }
+            }
+        }
+        return (bestPosition, bestDistance)
     }
 
     /// The `count` closest entries, closest first (fewer when the index is smaller).

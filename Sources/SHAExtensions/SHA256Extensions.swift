@@ -10,20 +10,17 @@
 // four words at a time: W[t…t+3] = msg2(msg1(W[t-16…], W[t-12…]) + W[t-7…t-4], W[t-4…t-1]).
 
 #if arch(x86_64)
+import CPUFeatures
 import _Builtin_intrinsics.intel
-import Glibc
 
 /// SHA-256 compression on the CPU's SHA extensions, when it has them.
 public enum SHA256Extensions {
-    /// Whether this CPU has the SHA extensions (and SSE4.1, which every such CPU has): the
-    /// `sha_ni` and `sse4_1` flags of /proc/cpuinfo, read once.
-    public static let isAvailable: Bool = {
-        guard let flags = cpuFlags() else { return false }
-        return flags.contains("sha_ni") && flags.contains("sse4_1") && flags.contains("ssse3")
-    }()
+    /// Whether this CPU has the SHA extensions and the SSE4.1 and SSSE3 the code also uses
+    /// (every such CPU has them).
+    public static let isAvailable = CPUFeatures.has("sha_ni", "sse4_1", "ssse3")
 
     /// Compresses `count` 64-byte blocks at `blocks` into `state` (h0…h7), with FIPS 180-4's
-    /// 64 round constants K at `constants` (the caller's: this module depends on nothing).
+    /// 64 round constants K at `constants` (the caller's: `Integrity` keeps the one copy).
     ///
     /// Clang defines the immediate-operand shuffles (`_mm_shuffle_epi32`, `_mm_alignr_epi8`,
     /// `_mm_blend_epi16`) as macros, which Swift does not import, so lanes move with
@@ -79,20 +76,6 @@ public enum SHA256Extensions {
             state[7] = lanes.load(as: UInt32.self); state[6] = lanes.load(fromByteOffset: 4, as: UInt32.self)
             state[3] = lanes.load(fromByteOffset: 8, as: UInt32.self); state[2] = lanes.load(fromByteOffset: 12, as: UInt32.self)
         }
-    }
-
-    /// The `flags` line of /proc/cpuinfo, split into words; nil when it cannot be read.
-    private static func cpuFlags() -> Set<Substring>? {
-        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
-        defer { fclose(file) }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, file) > 0 {
-            let text = String(cString: line!)
-            if text.hasPrefix("flags") { return Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ":" })) }
-        }
-        return nil
     }
 }
 #else

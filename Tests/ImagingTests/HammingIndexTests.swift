@@ -1,4 +1,5 @@
-import Imaging
+@testable import Imaging
+import PopcountExtensions
 import Testing
 import TestSupport
 
@@ -78,5 +79,29 @@ import TestSupport
             }
         }
     }
-}
 
+    /// The POPCNT scan and the portable one agree on position and distance, tombstones and
+    /// exact hits included (the index uses only one of them on a given CPU).
+    @Test(.enabled(if: PopcountScan.isAvailable, "the CPU has no POPCNT"), arguments: [6 as UInt64, 7])
+    func popcountScanEqualsPortableScan(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        let hashes = (0..<3000).map { _ in UInt64.random(in: .min ... .max, using: &generator) }
+        let tombstones = hashes.indices.map { _ in Int.random(in: 0..<10, using: &generator) == 0 }
+        for isRemoved in [[], tombstones] {
+            for _ in 0..<100 {
+                let query = Bool.random(using: &generator) ? hashes.randomElement(using: &generator)! : UInt64.random(in: .min ... .max, using: &generator)
+                hashes.withUnsafeBufferPointer { hashes in
+                    isRemoved.withUnsafeBufferPointer { isRemoved in
+                        let fast = PopcountScan.nearest(to: query, in: hashes, skipping: isRemoved)
+                        let portable = HammingIndex<Int>.nearest(to: query, in: hashes, skipping: isRemoved)
+                        #expect(fast == portable)
+                    }
+                }
+            }
+        }
+        let allRemoved = [Bool](repeating: true, count: 3)
+        [1, 2, 3].withUnsafeBufferPointer { hashes in
+            allRemoved.withUnsafeBufferPointer { #expect(PopcountScan.nearest(to: 1, in: hashes, skipping: $0).position == -1) }
+        }
+    }
+}
