@@ -8,8 +8,10 @@ from the snapshot), then times, interleaved round by round, the whole process of
     mobius-dhash extract --workers 2 --data DIR FILES…
 and prints images/s of each (median of the rounds), the ratio and the machine's load. Each
 command's start-up counts: `extract` opens the engine (loads the library snapshot) and writes a
-snapshot on close, so with few files those fixed costs dominate; --repeat N shows the per-image
-rate."""
+snapshot on close, so with few files those fixed costs dominate; --repeat N names each file N
+times. --marginal M also times both commands on M times as many files, in the same rounds, and
+reports the per-image rate between the two sizes, (M - 1) * files / (seconds(M) - seconds(1)):
+what each further image costs once the process's fixed costs are paid."""
 import argparse, json, os, random, statistics, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser()
@@ -19,6 +21,7 @@ parser.add_argument("--library", type=int, default=100_000, help="library images
 parser.add_argument("--rounds", type=int, default=5)
 parser.add_argument("--durability", default="always", choices=["always", "batch", "none"])
 parser.add_argument("--repeat", type=int, default=1, help="name each file this many times, so per-image costs outweigh a process's start-up")
+parser.add_argument("--marginal", type=int, default=0, help="also time M times the files and report the per-image rate between the two sizes")
 args = parser.parse_args()
 
 files = sorted(os.path.join(args.directory, name) for name in os.listdir(args.directory)
@@ -45,26 +48,41 @@ with tempfile.TemporaryDirectory(prefix="mobius-bench-extract-") as data:
     subprocess.run([args.binary, "snapshot", "create", "--data", data], check=True, stdout=subprocess.DEVNULL)
     print(f"library: {args.library:,} images appended and snapshotted in {time.perf_counter() - started:.1f} s")
 
-    commands = {
-        "hash --workers 2": [args.binary, "hash", "--workers", "2"] + files,
-        "extract --workers 2": [args.binary, "extract", "--workers", "2", "--durability", args.durability, "--data", data] + files,
-    }
-    seconds = {name: [] for name in commands}
+    def commands(names):
+        return {
+            "hash --workers 2": [args.binary, "hash", "--workers", "2"] + names,
+            "extract --workers 2": [args.binary, "extract", "--workers", "2", "--durability", args.durability, "--data", data] + names,
+        }
+    sizes = {1: commands(files)}
+    if args.marginal > 1:
+        sizes[args.marginal] = commands(files * args.marginal)
+    seconds = {(size, name): [] for size, named in sizes.items() for name in named}
     before = load()
     for _ in range(args.rounds):
-        for name, command in commands.items():
-            started = time.perf_counter()
-            result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            seconds[name].append(time.perf_counter() - started)
-            if result.returncode not in (0, 2):
-                sys.exit(f"bench-extract: {name} exited {result.returncode}")
+        for size, named in sizes.items():
+            for name, command in named.items():
+                started = time.perf_counter()
+                result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                seconds[(size, name)].append(time.perf_counter() - started)
+                if result.returncode not in (0, 2):
+                    sys.exit(f"bench-extract: {name} exited {result.returncode}")
     after = load()
     print(f"{len(files)} files, {sum(os.path.getsize(f) for f in files) / 1e6:.1f} MB, {args.rounds} rounds interleaved, "
           f"durability {args.durability}; load {before} → {after}")
     rates = {}
-    for name, values in seconds.items():
+    for name in sizes[1]:
+        values = seconds[(1, name)]
         median = statistics.median(values)
         rates[name] = len(files) / median
         print(f"  {name:<22} median {median:7.3f} s (min {min(values):.3f}, max {max(values):.3f})  {rates[name]:9.1f} images/s")
     ratio = rates["extract --workers 2"] / rates["hash --workers 2"]
     print(f"  extract / hash: {ratio:.2f}×  (target ≥ 0.9)")
+    if args.marginal > 1:
+        more = (args.marginal - 1) * len(files)
+        print(f"per image between {len(files)} and {args.marginal * len(files)} files (medians):")
+        marginal = {}
+        for name in sizes[1]:
+            extra = statistics.median(seconds[(args.marginal, name)]) - statistics.median(seconds[(1, name)])
+            marginal[name] = more / extra
+            print(f"  {name:<22} {extra * 1000 / more:7.3f} ms per image  {marginal[name]:9.1f} images/s")
+        print(f"  extract / hash: {marginal['extract --workers 2'] / marginal['hash --workers 2']:.2f}×")
