@@ -14,8 +14,9 @@ import MobiusCore
 package enum SnapshotBenchmark {
     /// What one run measured (fastest of the rounds, each phase on its own).
     package struct Report: Sendable {
-        /// Library images in the state.
+        /// Library images in the state, and whether each has an explicit id.
         package var images: Int
+        package var explicitIds: Bool
         /// State bytes, and the whole file's.
         package var stateBytes: Int
         package var fileBytes: Int
@@ -41,7 +42,7 @@ package enum SnapshotBenchmark {
                 name.padding(toLength: 46, withPad: " ", startingAt: 0) + Measure.ms(seconds).leftPadded(12) + note
             }
             return [
-                "snapshot benchmark: \(images) library images, state \(stateBytes) bytes (\(String(format: "%.1f", bytesPerImage)) bytes per image), file \(fileBytes) bytes; fastest of the rounds; load \(load.before) → \(load.after)",
+                "snapshot benchmark: \(images) library images\(explicitIds ? " with explicit ids" : ""), state \(stateBytes) bytes (\(String(format: "%.1f", bytesPerImage)) bytes per image), file \(fileBytes) bytes; fastest of the rounds; load \(load.before) → \(load.after)",
                 row("encode the state (JSON + image table)", encodeSeconds),
                 row("write: hash, file, fsync, rename, sidecar", writeSeconds),
                 row("snapshot written (encode + write)", encodeSeconds + writeSeconds, "  (target < 1 s at 1,000,000 images)"),
@@ -53,12 +54,13 @@ package enum SnapshotBenchmark {
         }
     }
 
-    /// Builds a library of `images` images and writes and loads its snapshot `rounds` times in
-    /// a scratch folder inside `dataFolder` (removed afterwards).
-    package static func run(images: Int, rounds: Int, inDataFolder dataFolder: String) throws -> Report {
+    /// Builds a library of `images` images (each with an id of its own when `explicitIds`) and
+    /// writes and loads its snapshot `rounds` times in a scratch folder inside `dataFolder`
+    /// (removed afterwards).
+    package static func run(images: Int, explicitIds: Bool = false, rounds: Int, inDataFolder dataFolder: String) throws -> Report {
         let scratch = try CoreScratch(inDataFolder: dataFolder, name: "snapshot")
         defer { scratch.remove() }
-        let projections = libraryState(images: images)
+        let projections = libraryState(images: images, explicitIds: explicitIds)
         let store = SnapshotStore(directory: scratch.snapshotDirectory)
         let before = Measure.loadAverage()
         var best = [Double](repeating: .infinity, count: 5)
@@ -81,17 +83,21 @@ package enum SnapshotBenchmark {
             roundTrips = roundTrips && decoded.library.count == images && decoded.encoded() == state
             try store.remove(id: written.header.id)
         }
-        return Report(images: images, stateBytes: stateBytes, fileBytes: fileBytes, encodeSeconds: best[0], writeSeconds: best[1],
+        return Report(images: images, explicitIds: explicitIds, stateBytes: stateBytes, fileBytes: fileBytes, encodeSeconds: best[0], writeSeconds: best[1],
                       readSeconds: best[2], decodeSeconds: best[3], loadSeconds: best[4], roundTrips: roundTrips, load: (before, Measure.loadAverage()))
     }
 
     /// The projections after `images` `library.image.added` events of the core stream (seqs 1…,
-    /// a millisecond apart).
-    package static func libraryState(images: Int) -> ProjectionSet {
+    /// a millisecond apart), with ids `card-0`, `card-1`, … when `explicitIds`.
+    package static func libraryState(images: Int, explicitIds: Bool = false) -> ProjectionSet {
         var stream = CoreStream()
         var projections = ProjectionSet()
-        for _ in 0..<images {
-            let event = stream.next(libraryShare: 1)
+        for index in 0..<images {
+            var event = stream.next(libraryShare: 1)
+            if explicitIds, case .libraryImageAdded(var added) = event {
+                added.imageId = "card-\(index)"
+                event = .libraryImageAdded(added)
+            }
             projections.apply(RecordedEvent(seq: stream.seq, timestamp: 1_795_000_000_000_000 + stream.seq * 1_000, requestId: nil, event: event)) {
                 (_: UInt64) -> DomainState in preconditionFailure("the library stream has no rollbacks")
             }

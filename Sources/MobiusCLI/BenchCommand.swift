@@ -221,27 +221,29 @@ struct BenchStartupCommand: AsyncCommand {
 struct BenchSnapshotCommand: Command {
     static let images = Option.integer("--images", in: 1...10_000_000, default: 1_000_000, help: "library images in the state")
     static let rounds = Option.integer("--rounds", in: 1...100, default: 3, help: "writes and loads; the fastest of each phase is reported")
+    static let explicitIds = Flag("--explicit-ids", help: "give every image an id of its own (card-N), as 'library add --id' does, instead of img-<seq>")
 
     static let spec = CommandSpec(
         "snapshot", summary: "snapshot write and load of a big library, and its bytes per image",
         discussion: [
             "Builds a library in memory from the service's own library.image.added events, then writes its snapshot into a scratch folder inside the data folder (removed afterwards) and loads it back: encoding, the store's write with its hashes and fsync, the store's checked read, and decoding the state with the index rebuilt.",
         ],
-        arguments: [images, rounds] + DataFolder.arguments,
+        arguments: [images, rounds, explicitIds] + DataFolder.arguments,
         exits: [.checkFailed: "not used by the benchmarks", .usageOrUnreadable: "the scratch folder could not be written"])
 
-    let data: DataFolder, imageCount: Int, roundCount: Int
+    let data: DataFolder, imageCount: Int, roundCount: Int, hasExplicitIds: Bool
 
     init(_ arguments: ParsedArguments) {
         data = DataFolder(arguments)
         imageCount = arguments[Self.images]
         roundCount = arguments[Self.rounds]
+        hasExplicitIds = arguments.isSet(Self.explicitIds)
     }
 
     func run(_ io: CommandIO) throws(CommandFailure) -> ExitStatus {
         try data.refuseFilesInPlaceOfFolders()
         let report = try CommandFailure.catching(as: .unreadableInput) {
-            try SnapshotBenchmark.run(images: imageCount, rounds: roundCount, inDataFolder: data.path)
+            try SnapshotBenchmark.run(images: imageCount, explicitIds: hasExplicitIds, rounds: roundCount, inDataFolder: data.path)
         }
         report.lines.forEach(io.print)
         return .success

@@ -49,7 +49,8 @@ import TestSupport
             if model.images.isEmpty || random.next() % 100 < 55 {
                 let hash = random.next() & 0xFFFF
                 let sha = shas[Int(random.next() % UInt64(shas.count))]
-                let id = random.next() % 4 == 0 ? "named-\(random.next() % 300)" : nil
+                // Now and then an explicit id of the default form (older events could hold one).
+                let id = random.next() % 4 == 0 ? "named-\(random.next() % 300)" : random.next() % 40 == 0 ? "img-\(random.next() % 4_000 + 1)" : nil
                 library.apply(Self.event(seq, .libraryImageAdded(LibraryImageAdded(
                     imageId: id, source: "s", sha256: sha, hash: DifferenceHash(value: hash).hex, width: 1, height: 1, byteSize: 1, format: "png"))))
                 let resolved = id ?? LibraryProjection.defaultId(seq: seq)
@@ -72,6 +73,10 @@ import TestSupport
                 #expect(loaded == library)
                 #expect(Self.encoded(loaded) == Self.encoded(library), "a reloaded library encodes the same bytes")
                 #expect(loaded.nearest(to: query, count: 7) == library.nearest(to: query, count: 7))
+                for image in model.images.suffix(20) { #expect(loaded.image(withId: image.id)?.sha256 == image.sha, "\(image.id) after seq \(seq)") }
+                #expect(!loaded.contains(id: "missing") && !loaded.contains(id: "named-300"))
+                // Every other stretch goes on from the reloaded library: its ids loaded in bulk.
+                if (seq / 97) % 2 == 0 { library = loaded }
             }
         }
     }

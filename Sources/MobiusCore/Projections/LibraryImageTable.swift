@@ -153,8 +153,7 @@ extension LibraryProjection {
             try frontCoded(&format, &formatText)
             if let explicitId {
                 // The first explicit id makes room for the rest being explicit too (imported
-                // libraries name every image): a million-key dictionary grown by doubling
-                // rehashed every key about once more.
+                // libraries name every image).
                 if !sawExplicitId {
                     sawExplicitId = true
                     reserveExplicitIds(count - ordinal)
@@ -166,14 +165,16 @@ extension LibraryProjection {
             }
             let row = Row(seq: seq, hash: hash, explicitId: explicitId, source: sourceText, digest: digest, width: width, height: height, byteSize: byteSize,
                           format: formatText, addedAt: addedAt)
-            guard insertIfNew(row, indexing: false) else { throw failure("its id \(explicitId ?? Self.defaultId(seq: seq)) is repeated") }
+            appendDecoded(row)
             previousSeq = seq
             previousAt = addedAt
         }
         guard cursor.remaining == 0 else {
             throw ProjectionDecodingError(detail: "the image table has \(cursor.remaining) byte(s) after its \(count) image(s)", isVersionMismatch: false)
         }
-        rebuildIndex()
+        if let repeated = finishDecoding() {
+            throw ProjectionDecodingError(detail: "the image table gives two images the id \(repeated)", isVersionMismatch: false)
+        }
     }
 
     /// `bytes` as a String if they are UTF-8; nil if not. (`String(validating:)` is generic and

@@ -33,8 +33,8 @@ public struct LibraryImage: Sendable, Equatable {
 ///
 /// The images are rows by position, in the order added — which is the order of their seqs —
 /// and the index shares the positions. Most ids are the default `img-<seq>`, found by binary
-/// search on the seqs, so only ids given explicitly need a dictionary; a snapshot of a million
-/// images therefore loads into arrays, not a million-entry dictionary of strings.
+/// search on the seqs, and ids given explicitly load as a sorted table (`ExplicitIdIndex`); a
+/// snapshot of a million images therefore loads into arrays, not a million-entry dictionary.
 ///
 /// Removal is O(1) amortised: an image's position becomes a tombstone (the index's), keeping
 /// its seq so the seqs stay sorted, and the tombstones are compacted away once they are as
@@ -76,7 +76,11 @@ public struct LibraryProjection: Sendable {
     /// Whether each position's image was removed (since the last compaction).
     private(set) var isRemoved: [Bool] = []
     /// The seq of each image whose id was given explicitly.
-    private var seqsByExplicitId: [String: UInt64] = [:]
+    private var explicitIds = ExplicitIdIndex()
+    /// For an explicit id of the default form `img-<n>` (events of older versions could give
+    /// one): the seq it names → the seq of the image holding it. Such an id keeps the image
+    /// added at seq n, which has no explicit id, out of the library.
+    private var defaultFormIds: [UInt64: UInt64] = [:]
     /// The images by file SHA-256, once something has asked for one.
     private var imagesByDigest = LazyImagesByDigest()
 
@@ -141,9 +145,9 @@ public struct LibraryProjection: Sendable {
         return count == 16 ? value : nil
     }
 
-    /// Makes room for `count` more images with ids given explicitly.
+    /// Makes room for `count` more decoded images with ids given explicitly.
     mutating func reserveExplicitIds(_ count: Int) {
-        seqsByExplicitId.reserveCapacity(seqsByExplicitId.count + count)
+        explicitIds.reserveLoaded(count)
     }
 
     /// Makes room for `count` images.
@@ -156,38 +160,62 @@ public struct LibraryProjection: Sendable {
     /// Adds the image of `row` unless its id (`img-<seq>` when it has none) is in the library
     /// already; false then (nothing changes). Seqs must increase from one addition to the next
     /// (events fold in seq order).
-    ///
-    /// `indexing: false` leaves the index to the caller, who must then give it every row's
-    /// dHash in order (`rebuildIndex()`): one bulk build instead of a million generic calls.
-    mutating func insertIfNew(_ row: consuming Row, indexing: Bool = true) -> Bool {
+    mutating func insertIfNew(_ row: consuming Row) -> Bool {
         let seq = row.seq
         precondition(rows.last.map { $0.seq < seq } ?? true, "library images are added in seq order")
         if let id = row.explicitId, LibraryProjection.seq(ofDefaultId: id) == seq { row.explicitId = nil }
         if let explicitId = row.explicitId {
+            let named = LibraryProjection.seq(ofDefaultId: explicitId)
             // An id of the default form may name an image that has no explicit id.
-            if let named = LibraryProjection.seq(ofDefaultId: explicitId), let position = position(ofSeq: named), rows[position].explicitId == nil {
-                return false
-            }
-            // One lookup for a new id (nearly every one): put the seq, put the earlier back if
-            // the id was taken (every entry names a live image: removal takes it out).
-            if let earlier = seqsByExplicitId.updateValue(seq, forKey: explicitId) {
-                seqsByExplicitId[explicitId] = earlier
-                return false
-            }
+            if let named, let position = position(ofSeq: named), rows[position].explicitId == nil { return false }
+            guard changeExplicitIds({ $0.insertIfNew(explicitId, seq: seq, idOfSeq: $1) }) else { return false }
+            if let named { defaultFormIds[named] = seq }
         } else {
             // No image has this seq yet: only an explicit id can hold its default id.
-            guard seqsByExplicitId.isEmpty || seqsByExplicitId[LibraryProjection.defaultId(seq: seq)] == nil else { return false }
+            guard defaultFormIds[seq] == nil else { return false }
         }
         let digest = row.digest
         changeImagesByDigest { $0.insert(digest, seq: seq) }
-        if indexing { index.insert(row.hash, id: seq) }
+        index.insert(row.hash, id: seq)
         rows.append(row)
         isRemoved.append(false)
         return true
     }
 
+    /// Appends a row a snapshot's image table decoded, without the checks of `insertIfNew`
+    /// and without indexing it: `finishDecoding()` does both for every row at once.
+    mutating func appendDecoded(_ row: Row) {
+        precondition(rows.last.map { $0.seq < row.seq } ?? true, "library images are added in seq order")
+        if let explicitId = row.explicitId {
+            explicitIds.appendLoaded(explicitId, seq: row.seq)
+            if let named = LibraryProjection.seq(ofDefaultId: explicitId) { defaultFormIds[named] = row.seq }
+        }
+        rows.append(row)
+        isRemoved.append(false)
+    }
+
+    /// Ends decoding: returns an id two decoded images hold (an explicit id twice, or the
+    /// default id of an image another holds explicitly), else builds the index and returns nil.
+    mutating func finishDecoding() -> String? {
+        if let repeated = changeExplicitIds({ $0.finishLoading(idOfSeq: $1) }) { return repeated }
+        for named in defaultFormIds.keys.sorted() {
+            if let position = position(ofSeq: named), rows[position].explicitId == nil { return LibraryProjection.defaultId(seq: named) }
+        }
+        rebuildIndex()
+        return nil
+    }
+
+    /// Runs `change` on the explicit ids, handing it the explicit id of the image at a seq.
+    /// The ids are moved out meanwhile, so reading the rows does not overlap changing them.
+    private mutating func changeExplicitIds<T>(_ change: (inout ExplicitIdIndex, (UInt64) -> String?) -> T) -> T {
+        var ids = explicitIds
+        explicitIds = ExplicitIdIndex()
+        defer { explicitIds = ids }
+        return change(&ids) { seq in position(ofSeq: seq).flatMap { rows[$0].explicitId } }
+    }
+
     /// Builds the index from the rows (which must have no tombstones).
-    mutating func rebuildIndex() {
+    private mutating func rebuildIndex() {
         precondition(index.positionCount == 0 && !isRemoved.contains(true), "the index is rebuilt from live rows only")
         index = HammingIndex(hashes: rows.map(\.hash), ids: rows.map(\.seq))
     }
@@ -266,7 +294,9 @@ public struct LibraryProjection: Sendable {
 
     /// The live position of the image with id `id`.
     private func position(ofId id: String) -> Int? {
-        if let seq = seqsByExplicitId[id] { return position(ofSeq: seq) }
+        if let seq = explicitIds.seq(of: id, idOfSeq: { seq in position(ofSeq: seq).flatMap { rows[$0].explicitId } }) {
+            return position(ofSeq: seq)
+        }
         guard let seq = LibraryProjection.seq(ofDefaultId: id), let position = position(ofSeq: seq), rows[position].explicitId == nil else { return nil }
         return position
     }
@@ -291,7 +321,10 @@ public struct LibraryProjection: Sendable {
         let row = rows[position], seq = row.seq
         isRemoved[position] = true
         index.remove(atPosition: position)
-        if let explicitId = row.explicitId { seqsByExplicitId[explicitId] = nil }
+        if let explicitId = row.explicitId {
+            explicitIds.remove(explicitId, seq: seq)
+            if let named = LibraryProjection.seq(ofDefaultId: explicitId) { defaultFormIds[named] = nil }
+        }
         changeImagesByDigest { $0.remove(row.digest, seq: seq) }
         if index.removedCount >= Self.compactionFloor && index.removedCount * 4 >= count { compact() }
     }
