@@ -105,7 +105,8 @@ public struct LibraryProjection: Sendable {
     /// them (no sign, no leading zero); nil for any other id.
     static func seq(ofDefaultId id: String) -> UInt64? {
         let utf8 = id.utf8
-        guard utf8.count > 4, utf8.starts(with: "img-".utf8) else { return nil }
+        // The first byte first: a load checks every explicit id, and the generic prefix test is slow.
+        guard utf8.count > 4, utf8.first == UInt8(ascii: "i"), utf8.starts(with: "img-".utf8) else { return nil }
         let digits = utf8.dropFirst(4)
         guard digits.first != UInt8(ascii: "0"), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
         return UInt64(id.dropFirst(4))
