@@ -190,14 +190,16 @@ extension MobiusAPI {
     }
 
     /// An engine error as its status: 400 bad request, 404 not found, 409 conflict or refusal,
-    /// 422 integrity, 503 journal or engine unavailable, 500 snapshot I/O.
+    /// 413 an image over the size limit, 422 integrity or an undecodable image (as extraction
+    /// answers), 503 journal or engine unavailable, 500 snapshot I/O.
     func failure(_ error: EngineError, requestId: String) -> HTTPResponse {
         let status: HTTPStatus
         switch error.code {
         case .invalidRequest: status = .badRequest
         case .notFound: status = .notFound
         case .conflict, .refused: status = HTTPStatus(code: 409)
-        case .integrity: status = .unprocessableContent
+        case .integrity, .undecodable: status = .unprocessableContent
+        case .tooLarge: status = .contentTooLarge
         case .journal, .closed: status = .serviceUnavailable
         case .snapshot: status = .internalServerError
         }

@@ -61,13 +61,13 @@ struct EngineSession: Sendable {
 
 extension CommandFailure {
     /// The failure an engine error ends a command with. Exit 2 (`unreadableInput`/`usage`): a
-    /// request the engine cannot act on (a bad value, something that does not exist, a journal
-    /// or snapshot that cannot be read). Exit 1 (`checkFailed`): a conflict, a refusal (a
+    /// request the engine cannot act on (a bad value, something that does not exist, an image
+    /// that does not decode or is over the size limit, a journal or snapshot that cannot be read). Exit 1 (`checkFailed`): a conflict, a refusal (a
     /// healthy service's rollback without --force), a failed integrity check, a closed engine.
     init(_ error: EngineError) {
         switch error.code {
         case .invalidRequest: self.init(.usage, error.message)
-        case .notFound, .journal, .snapshot: self.init(.unreadableInput, error.message)
+        case .notFound, .undecodable, .tooLarge, .journal, .snapshot: self.init(.unreadableInput, error.message)
         case .conflict, .refused, .integrity, .closed: self.init(.checkFailed, error.message)
         }
     }

@@ -107,6 +107,17 @@ import Testing
         #expect(raw.0 == 201 && raw.1["source"] as? String == "scan")
         #expect(await service.call(.post, "/api/admin/library", contentType: "image/png", authorization: Service.bearer, body: [1, 2]).0 == 400,
                 "a raw image without ?source=")
+        // What does not decode, or is over the size limit, is answered as extraction answers it.
+        let junk = Array("not an image".utf8)
+        #expect(await service.call(.post, "/api/admin/library?source=junk", contentType: "image/png", authorization: Service.bearer, body: junk).0 == 422)
+        let images = service.directory.appending("images")
+        try Data(junk).write(to: URL(fileURLWithPath: images + "/junk.pgm"))
+        #expect(await service.admin("/api/admin/library", json: #"{"imagePath":"junk.pgm"}"#).0 == 422)
+        #expect(FileManager.default.createFile(atPath: images + "/huge.png", contents: nil))
+        let huge = try #require(FileHandle(forWritingAtPath: images + "/huge.png"))
+        try huge.truncate(atOffset: UInt64(service.engine.configuration.maxImageBytes + 1))
+        try huge.close()
+        #expect(await service.admin("/api/admin/library", json: #"{"imagePath":"huge.png"}"#).0 == 413)
         let (removed, body) = await service.admin("/api/admin/library/raw/remove", json: #"{"reason":"duplicate"}"#)
         #expect(removed == 200 && body["removed"] as? String == "raw")
         #expect(await service.admin("/api/admin/library/raw/remove").0 == 404)

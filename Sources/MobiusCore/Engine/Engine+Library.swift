@@ -10,7 +10,14 @@ extension Engine {
         let loader = ImageFileLoader(kernel: configuration.kernel, maxBytes: configuration.maxImageBytes)
         switch loader.scan(path, limits: configuration.decodingLimits) {
         case .success(let scanned): return try await addImage(scanned, id: id, source: source ?? path, requestId: requestId)
-        case .failure(let error): throw EngineError(error.kind == .missing ? .notFound : .invalidRequest, error.reason)
+        case .failure(let error):
+            let code: EngineError.Code = switch error.kind {
+            case .missing: .notFound
+            case .tooLarge: .tooLarge
+            case .undecodable: .undecodable
+            case .unreadable: .invalidRequest
+            }
+            throw EngineError(code, error.reason)
         }
     }
 
@@ -27,7 +34,7 @@ extension Engine {
         let fingerprint: Fingerprint
         switch scanned.fingerprint {
         case .success(let value): fingerprint = value
-        case .failure(let error): throw EngineError(.invalidRequest, "\(source): \(error.description)")
+        case .failure(let error): throw EngineError(.undecodable, "\(source): \(error.description)")
         }
         let sha256 = scanned.sha256
         try live.withLock { (state) throws(EngineError) in

@@ -15,6 +15,11 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         /// The request conflicts with the current state (an image id already in the library, an
         /// item already resolved); nothing was changed.
         case conflict = "conflict"
+        /// The bytes are not an image the decoder accepts (`library add` of a file that is no
+        /// PNG or PNM, or a damaged one); nothing was changed.
+        case undecodable = "undecodable image"
+        /// The image file is larger than the configured limit; nothing was changed.
+        case tooLarge = "image too large"
         /// A guard refused the operation (rollback while health is OK without --force).
         case refused = "refused"
         /// An integrity check failed: a snapshot that does not verify, a journal damaged
