@@ -7,8 +7,9 @@ from the snapshot), then times, interleaved round by round, the whole process of
     mobius-dhash hash --workers 2 FILES…
     mobius-dhash extract --workers 2 --data DIR FILES…
 and prints images/s of each (median of the rounds), the ratio and the machine's load. Each
-command's start-up counts: `extract` opens the engine (loads the library snapshot) and writes a
-snapshot on close, so with few files those fixed costs dominate; --repeat N names each file N
+command's start-up counts: `extract` opens the engine (loads the library snapshot) and, once
+10,000 events follow the newest snapshot, writes one on close, so with few files those fixed
+costs weigh; --repeat N names each file N
 times. --marginal M also times both commands on M times as many files, in the same rounds, and
 reports the per-image rate between the two sizes, (M - 1) * files / (seconds(M) - seconds(1)):
 what each further image costs once the process's fixed costs are paid."""

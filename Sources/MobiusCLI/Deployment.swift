@@ -129,13 +129,13 @@ struct Deployment {
 
     private func deployOffline(session: EngineSession, skipBackup: Bool) async throws(CommandFailure) -> ExitStatus {
         let (id, release, environment) = (id, release, environment)
-        let snapshot = try await session.run(io, commandPath: commandPath, snapshotsOnClose: false) { (engine) throws(CommandFailure) in
+        let snapshot = try await session.run(io, commandPath: commandPath, closeSnapshot: .never) { (engine) throws(CommandFailure) in
             try await CommandFailure.awaiting { () throws(EngineError) in try await engine.createSnapshot() }
         }
         step("snapshot \(snapshot.header.id) at seq \(snapshot.header.seq)")
         try backUp(skipBackup)
         let record = record(snapshot.header.id, snapshot.header.seq)
-        let applied = try await session.run(io, commandPath: commandPath) { (engine) throws(CommandFailure) in
+        let applied = try await session.run(io, commandPath: commandPath, closeSnapshot: .whenAnythingFolded) { (engine) throws(CommandFailure) in
             try await CommandFailure.awaiting { () throws(EngineError) -> [String] in
                 let run = try await engine.migrateUp(.shipped)
                 if let failure = run.failure { throw EngineError(.refused, "migration \(failure.id) failed: \(failure.message); deployment \(id) not started") }

@@ -47,7 +47,7 @@ enum MigrateCommand {
             }, failure: failure.map { (id: $0.0, message: $0.1) })
             return report(run, dryRun: dryRun, io: io, commandPath: ["migrate", name])
         }
-        let run = try await session.run(io, commandPath: ["migrate", name], snapshotsOnClose: !dryRun) { (engine) throws(CommandFailure) in
+        let run = try await session.run(io, commandPath: ["migrate", name], closeSnapshot: dryRun ? .never : .whenAnythingFolded) { (engine) throws(CommandFailure) in
             try await CommandFailure.awaiting { () throws(EngineError) in try await migrate(engine) }
         }
         return report(run, dryRun: dryRun, io: io, commandPath: ["migrate", name])

@@ -66,7 +66,7 @@ struct RollbackCommand: AsyncCommand {
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let (target, isForced, isDryRun, reason) = (try resolvedTarget(), isForced, isDryRun, reason)
-        return try await session.run(io, commandPath: [Self.spec.name], snapshotsOnClose: !isDryRun) { (engine) throws(CommandFailure) in
+        return try await session.run(io, commandPath: [Self.spec.name], closeSnapshot: isDryRun ? .never : .whenAnythingFolded) { (engine) throws(CommandFailure) in
             let plan = try CommandFailure.engine { () throws(EngineError) in try engine.planRollback(to: target, force: isForced) }
             io.print("target: seq \(plan.toSeq)\(plan.snapshot.map { ", snapshot \($0.header.id) (verified, deep)" } ?? ", no snapshot there yet (one is written)")")
             for line in Self.changes(plan) { io.print(line) }

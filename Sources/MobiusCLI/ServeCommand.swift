@@ -86,7 +86,7 @@ struct ServeCommand: AsyncCommand {
         configuration.limits.bodyBytes = maxBody
         configuration.maxConnections = 1024
         let (host, roots, grace, logsEveryRequest, sampleInterval) = (host, roots, grace, logsEveryRequest, sampleInterval)
-        return try await session.run(io, commandPath: [Self.spec.name], configure: { engine in
+        return try await session.run(io, commandPath: [Self.spec.name], closeSnapshot: .whenAnythingFolded, configure: { engine in
             engine.observeAppend = { telemetry.observeAppend($0) }
             engine.kernel = Self.timingSyncs(of: engine.kernel, into: telemetry)
         }) { (engine) throws(CommandFailure) in

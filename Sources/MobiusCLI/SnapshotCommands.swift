@@ -46,7 +46,7 @@ struct SnapshotCreateCommand: AsyncCommand {
 
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
-        let written = try await session.run(io, commandPath: ["snapshot", "create"], snapshotsOnClose: false) { (engine) throws(CommandFailure) in
+        let written = try await session.run(io, commandPath: ["snapshot", "create"], closeSnapshot: .never) { (engine) throws(CommandFailure) in
             try await CommandFailure.awaiting { () throws(EngineError) in try await engine.createSnapshot() }
         }
         io.print("\(written.header.id)  seq \(written.header.seq)  \(written.fileBytes) bytes  sha256 \(written.fileSha256.hex)")

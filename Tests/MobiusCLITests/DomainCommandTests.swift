@@ -138,3 +138,36 @@ import Testing
         #expect(run.errors.split(separator: "\n").count == 1)
     }
 }
+
+extension DomainCommandTests {
+    private func snapshotFiles(_ directory: TemporaryDirectory) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.appending("snapshots"))) ?? []).filter { $0.hasSuffix(".snapshot") }
+    }
+
+    /// A one-shot command snapshots on close only once many events follow the newest snapshot
+    /// (a shell loop extracting one file per call wrote a whole snapshot per call); a rollback
+    /// snapshots whatever it folded.
+    @Test func oneShotCommandsSnapshotOnCloseOnlyAfterManyEvents() async throws {
+        let (directory, files) = try folder()
+        defer { directory.remove() }
+        let data = ["--data", directory.path, "--durability", "none"]
+        #expect(await CommandRun(["extract", files[0]] + data).status == .success)
+        #expect(await CommandRun(["library", "add", files[1]] + data).status == .success)
+        #expect(snapshotFiles(directory).isEmpty, "a few events after no snapshot: none written")
+
+        let lines = (1...10_000).map { #"{"type":"test.event","data":{"n":\#($0)}}"# + "\n" }
+        #expect(await CommandRun(["append", "--stdin"] + data, input: [lines.joined()]).status == .success)
+        #expect(snapshotFiles(directory).isEmpty, "append writes through the journal alone")
+        #expect(await CommandRun(["extract", files[2]] + data).status == .success)
+        #expect(snapshotFiles(directory).count == 1, "10,000 events and more after none: the close snapshots them")
+        #expect(await CommandRun(["extract", files[0]] + data).status == .success)
+        #expect(snapshotFiles(directory).count == 1, "one more event: no second snapshot")
+
+        let listed = await CommandRun(["snapshot", "list", "--data", directory.path])
+        let id = try #require(listed.output.split(separator: "\n").last.map { String($0.prefix { $0 != " " }) })
+        let rolledBack = await CommandRun(["rollback", "--to-snapshot", id, "--force", "--reason", "test"] + data)
+        #expect(rolledBack.status == .success, "\(rolledBack.errors)")
+        // The emergency snapshot, then the one the close took after rollback.performed.
+        #expect(snapshotFiles(directory).count == 3)
+    }
+}

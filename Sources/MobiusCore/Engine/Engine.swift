@@ -88,13 +88,14 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Takes a snapshot if configured and anything was folded since the last, closes the
-    /// journal, and waits for the fold task to finish. Later calls throw `.closed`.
+    /// Takes a snapshot if configured and at least `closeSnapshotMinimum` events came after the
+    /// newest one, closes the journal, and waits for the fold task to finish. Later calls throw
+    /// `.closed`.
     public func close() async throws(EngineError) {
         while live.withLock({ $0.isSnapshotting }) { try? await Task.sleep(for: .milliseconds(5)) }
         var failure: EngineError?
         let (seq, lastSnapshot) = live.withLock { ($0.projections.seq, $0.lastSnapshotSeq) }
-        if configuration.snapshotsOnClose, seq > lastSnapshot, writer.stopReason == nil {
+        if configuration.snapshotsOnClose, seq >= lastSnapshot + max(configuration.closeSnapshotMinimum, 1), writer.stopReason == nil {
             do {
                 _ = try await createSnapshot()
             } catch {

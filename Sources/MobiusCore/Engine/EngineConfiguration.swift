@@ -23,6 +23,9 @@ public struct EngineConfiguration: Sendable {
     public var snapshotHistorySpacing: UInt64 = 200_000
     /// Whether `close()` takes a snapshot of what it folded since the last one.
     public var snapshotsOnClose = true
+    /// `close()` takes that snapshot only when at least this many events came after the
+    /// newest snapshot (1: any; the CLI's one-shot commands use 10,000).
+    public var closeSnapshotMinimum: UInt64 = 1
     /// Extractions whose match confidence is below this go to the review queue.
     public var lowConfidenceThreshold = 0.8
     /// Limits on the images decoded.
