@@ -52,37 +52,70 @@ struct EngineSession: Sendable {
     func run<T: Sendable>(_ io: CommandIO, commandPath: [String], closeSnapshot: CloseSnapshot = .onceManyEvents,
                           configure: (inout EngineConfiguration) -> Void = { _ in },
                           _ body: (Engine) async throws(CommandFailure) -> T) async throws(CommandFailure) -> T {
+        try await runWhileOpening(io, commandPath: commandPath, closeSnapshot: closeSnapshot, configure: configure) {
+            (_, opening) throws(CommandFailure) in try await body(try await opening.engine)
+        }
+    }
+
+    /// As `run`, but `body` starts while the engine opens on a task of its own: it has the
+    /// configuration at once and the engine once `opening.engine` returns, so work that needs no
+    /// engine overlaps the open (`extract` reads and decodes its first files meanwhile).
+    func runWhileOpening<T: Sendable>(_ io: CommandIO, commandPath: [String], closeSnapshot: CloseSnapshot = .onceManyEvents,
+                                      configure: (inout EngineConfiguration) -> Void = { _ in },
+                                      _ body: (EngineConfiguration, EngineOpening) async throws(CommandFailure) -> T) async throws(CommandFailure) -> T {
         try data.requireFolderForWriting()
         var configuration = configuration { line in io.printError(line, commandPath: commandPath) }
         configuration.snapshotsOnClose = closeSnapshot != .never
         configuration.closeSnapshotMinimum = closeSnapshot == .onceManyEvents ? CloseSnapshot.manyEvents : 1
         configure(&configuration)
-        let engine: Engine
-        do {
-            engine = try Engine.open(configuration)
-        } catch {
-            throw CommandFailure(error)
-        }
+        let opening = EngineOpening(configuration)
         let result: Result<T, CommandFailure>
         do {
-            result = .success(try await body(engine))
+            result = .success(try await body(configuration, opening))
         } catch {
             result = .failure(error)
         }
-        do {
-            try await engine.close()
-        } catch {
+        // Opened or not, the open has ended: close what opened, or report why nothing did.
+        switch await opening.task.value {
+        case .success(let engine):
+            do {
+                try await engine.close()
+            } catch {
+                if case .success = result { throw CommandFailure(error) }
+            }
+        case .failure(let error):
             if case .success = result { throw CommandFailure(error) }
         }
         return try result.get()
     }
 }
 
+/// An engine being opened on a task of its own (`EngineSession.runWhileOpening`).
+struct EngineOpening: Sendable {
+    fileprivate let task: Task<Result<Engine, EngineError>, Never>
+
+    fileprivate init(_ configuration: EngineConfiguration) {
+        task = Task { Result { () throws(EngineError) in try Engine.open(configuration) } }
+    }
+
+    /// The engine, once open; the open's failure otherwise.
+    var engine: Engine {
+        get async throws(CommandFailure) {
+            do {
+                return try await task.value.get()
+            } catch {
+                throw CommandFailure(error)
+            }
+        }
+    }
+}
+
 extension CommandFailure {
     /// The failure an engine error ends a command with. Exit 2 (`unreadableInput`/`usage`): a
     /// request the engine cannot act on (a bad value, something that does not exist, an image
-    /// that does not decode or is over the size limit, a journal or snapshot that cannot be read). Exit 1 (`checkFailed`): a conflict, a refusal (a
-    /// healthy service's rollback without --force), a failed integrity check, a closed engine.
+    /// that does not decode or is over the size limit, a journal or snapshot that cannot be
+    /// read). Exit 1 (`checkFailed`): a conflict, a refusal (a healthy service's rollback
+    /// without --force), a failed integrity check, a closed engine.
     init(_ error: EngineError) {
         switch error.code {
         case .invalidRequest: self.init(.usage, error.message)

@@ -41,12 +41,17 @@ struct ExtractCommand: AsyncCommand {
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let files = files
-        let outcomes = try await session.run(io, commandPath: [Self.spec.name]) { (engine) throws(CommandFailure) in
+        // The first files are read and decoded while the engine opens; each waits for it only to be matched.
+        let outcomes = try await session.runWhileOpening(io, commandPath: [Self.spec.name]) { (configuration, opening) throws(CommandFailure) in
             do {
-                return try await OrderedTasks.map(files, width: workers, prepare: { file in engine.prepareExtraction(path: file) },
-                                                  finish: { prepared in try await engine.record(prepared) })
+                return try await OrderedTasks.map(files, width: workers, prepare: { file in
+                    let scanned = Engine.scanFile(path: file, configuration: configuration)
+                    return try await opening.engine.prepareExtraction(scanned)
+                }, finish: { prepared in try await opening.engine.record(prepared) })
             } catch let error as EngineError {
                 throw CommandFailure(error)
+            } catch let error as CommandFailure {
+                throw error
             } catch {
                 throw CommandFailure(.checkFailed, "\(error)")
             }

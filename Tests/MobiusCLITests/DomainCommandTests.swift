@@ -171,3 +171,24 @@ extension DomainCommandTests {
         #expect(snapshotFiles(directory).count == 3)
     }
 }
+
+extension DomainCommandTests {
+    /// `extract` reads its first files while the engine opens: an open that fails still ends
+    /// the command with the open's one-line reason and exit 1, and nothing is appended.
+    @Test func extractOnAJournalThatCannotOpenReportsTheOpenFailure() async throws {
+        let (directory, files) = try folder()
+        defer { directory.remove() }
+        let data = ["--data", directory.path, "--durability", "none"]
+        // Two frames: damage in the last one would be a torn tail, which recovery cuts off.
+        for _ in 0..<2 {
+            #expect(await CommandRun(["append", "--stdin"] + data, input: [#"{"type":"test.event","data":{}}"# + "\n"]).status == .success)
+        }
+        let segment = directory.appending("journal/00000000000000000001.seg")
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        bytes[72] ^= 0x01  // inside the first frame (the segment header is 64 bytes)
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        let run = await CommandRun(["extract"] + files + data)
+        #expect(run.status == .checkFailed, "\(run.errors)")
+        #expect(run.output.isEmpty && run.errors.split(separator: "\n").count == 1 && run.errors.contains("damaged"), "\(run.errors)")
+    }
+}

@@ -24,6 +24,20 @@ public struct ExtractionFailure: Error, Sendable {
     public var event: ExtractionFailed
 }
 
+/// An image file read once (SHA-256, size, fingerprint), or why it could not be, before it is
+/// matched: what `Engine.scanFile` gives. It needs no engine, so a command can read its first
+/// files while the engine opens.
+public struct ScannedFile: Sendable {
+    fileprivate enum Content: Sendable {
+        case scanned(ScannedImage)
+        case unreadable(ImageReadError)
+    }
+
+    fileprivate var content: Content
+    /// What the extraction records as the source.
+    fileprivate var source: String
+}
+
 /// An extraction read, decoded, hashed and matched, but not yet recorded: what
 /// `Engine.prepareExtraction` gives and `Engine.record` appends.
 ///
@@ -49,16 +63,30 @@ extension Engine {
         try await record(prepareExtraction(bytes: bytes, source: source), requestId: requestId)
     }
 
-    /// Reads the image file at `path` in one pass (through the syscall funnel, at most
-    /// `maxImageBytes`, one chunk in memory at a time), then as `prepareExtraction(bytes:source:)`.
-    /// A file that cannot be read becomes a failed extraction too.
-    public func prepareExtraction(path: String, source: String? = nil) -> PreparedExtraction {
+    /// Reads the image file at `path` in one pass (through `configuration`'s syscall funnel,
+    /// at most `maxImageBytes`, one chunk in memory at a time); `source` (default `path`) is
+    /// what its extraction records.
+    public static func scanFile(path: String, source: String? = nil, configuration: EngineConfiguration) -> ScannedFile {
         let loader = ImageFileLoader(kernel: configuration.kernel, maxBytes: configuration.maxImageBytes)
         switch loader.scan(path, limits: configuration.decodingLimits) {
-        case .success(let scanned):
-            return prepareExtraction(scanned, source: source ?? path)
-        case .failure(let error):
-            let failed = ExtractionFailed(source: source ?? path, reason: error.reason, kind: error.kind.rawValue, durationMs: nil, sha256: nil, byteSize: nil)
+        case .success(let scanned): return ScannedFile(content: .scanned(scanned), source: source ?? path)
+        case .failure(let error): return ScannedFile(content: .unreadable(error), source: source ?? path)
+        }
+    }
+
+    /// `scanFile`, then `prepareExtraction(_:)`.
+    public func prepareExtraction(path: String, source: String? = nil) -> PreparedExtraction {
+        prepareExtraction(Self.scanFile(path: path, source: source, configuration: configuration))
+    }
+
+    /// Matches a scanned file as `prepareExtraction(bytes:source:)` does; a file that could not
+    /// be read becomes a failed extraction too.
+    public func prepareExtraction(_ file: ScannedFile) -> PreparedExtraction {
+        switch file.content {
+        case .scanned(let scanned):
+            return prepareExtraction(scanned, source: file.source)
+        case .unreadable(let error):
+            let failed = ExtractionFailed(source: file.source, reason: error.reason, kind: error.kind.rawValue, durationMs: nil, sha256: nil, byteSize: nil)
             return PreparedExtraction(result: .failed(failed, error.kind))
         }
     }
