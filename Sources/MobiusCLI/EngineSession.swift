@@ -81,7 +81,8 @@ struct EngineSession: Sendable {
             do {
                 try await engine.close()
             } catch {
-                if case .success = result { throw CommandFailure(error) }
+                // Closing writes (the segment index, maybe a snapshot): a failure is a refused write.
+                if case .success = result { throw CommandFailure(.checkFailed, CommandFailure(error).message) }
             }
         case .failure(let error):
             if case .success = result { throw CommandFailure(error) }

@@ -12,7 +12,8 @@ import MobiusCore
 /// noted on standard error; the others still go on, and the exit status is 2.
 struct ExtractCommand: AsyncCommand {
     static let workers = Option.integer("--workers", in: 1...256, default: ProcessInfo.processInfo.activeProcessorCount,
-                                        shownAs: "one per core", help: "files extracted at once")
+                                        shownAs: "one per core",
+                                        help: "files read and decoded at once; each is recorded once ready, so the journal's order may differ from the arguments' (the printed lines keep theirs)")
     static let files = Positional<String>(
         "FILE", help: "the image files (PNG, PNM), printed in this order", repeatable: true, required: true,
         whenMissing: "name the image files to extract", invalidUTF8Advice: "rename the file")
@@ -24,7 +25,7 @@ struct ExtractCommand: AsyncCommand {
         ],
         arguments: [workers, files] + EngineSession.arguments,
         exits: [
-            .checkFailed: "the journal refused the write",
+            .checkFailed: "the journal refused a write (the files recorded before it are printed)",
             .usageOrUnreadable: "a file could not be read or decoded (recorded as a failure; the others still go on), or no data folder",
         ])
 
@@ -42,28 +43,48 @@ struct ExtractCommand: AsyncCommand {
         if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let files = files
         // The first files are read and decoded while the engine opens; each waits for it only to be matched.
-        let outcomes = try await session.runWhileOpening(io, commandPath: [Self.spec.name]) { (configuration, opening) throws(CommandFailure) in
+        return try await session.runWhileOpening(io, commandPath: [Self.spec.name]) { (configuration, opening) throws(CommandFailure) in
+            let outcomes: [Result<ExtractionOutcome, EngineError>]
             do {
-                return try await OrderedTasks.map(files, width: workers, prepare: { file in
-                    let scanned = Engine.scanFile(path: file, configuration: configuration)
-                    return try await opening.engine.prepareExtraction(scanned)
-                }, finish: { prepared in try await opening.engine.record(prepared) })
-            } catch let error as EngineError {
-                throw CommandFailure(error)
+                outcomes = try await OrderedTasks.map(files, width: workers, prepare: { file in
+                    try await opening.engine.prepareExtraction(Engine.scanFile(path: file, configuration: configuration))
+                }, finish: { prepared in
+                    let engine = try await opening.engine
+                    do throws(EngineError) {
+                        return .success(try await engine.record(prepared))
+                    } catch {
+                        return .failure(error)
+                    }
+                })
             } catch let error as CommandFailure {
                 throw error
             } catch {
                 throw CommandFailure(.checkFailed, "\(error)")
             }
+            // Printed before the engine closes, so what was recorded shows even if closing fails.
+            return Self.report(outcomes, of: files, io)
         }
-        var hasFailed = false
-        for outcome in outcomes {
-            io.print(JSONLine.value { outcome.writeObject(to: &$0) })
-            if case .failure(let failure) = outcome.result {
-                hasFailed = true
-                io.printError(failure.event.reason, commandPath: [Self.spec.name])
+    }
+
+    /// Prints a result line per file in argument order, and a line on standard error for each
+    /// that failed; returns 1 when the journal refused a record, else 2 when a file could not be
+    /// read or decoded, else 0.
+    static func report(_ outcomes: [Result<ExtractionOutcome, EngineError>], of files: [String], _ io: CommandIO) -> ExitStatus {
+        var isRefused = false, hasFailed = false
+        for (file, outcome) in zip(files, outcomes) {
+            switch outcome {
+            case .success(let outcome):
+                io.print(JSONLine.value { outcome.writeObject(to: &$0) })
+                if case .failure(let failure) = outcome.result {
+                    hasFailed = true
+                    // Read failures name the path already; a decoder's reason does not.
+                    io.printError(failure.kind == .undecodable ? "\(file): \(failure.event.reason)" : failure.event.reason, commandPath: [spec.name])
+                }
+            case .failure(let error):
+                isRefused = true
+                io.printError("\(file): not recorded: \(error.message)", commandPath: [spec.name])
             }
         }
-        return hasFailed ? .usageOrUnreadable : .success
+        return isRefused ? .checkFailed : hasFailed ? .usageOrUnreadable : .success
     }
 }

@@ -19,7 +19,7 @@ struct MonitorCommand: Command {
                                               help: "when to write monitoring-snapshot-T+<time>.json, the last one included; without it, the defaults within --window and the window's end")
     static let baselineFile = Option<String>("--baseline", value: "FILE", help: "compare with this saved GET /metrics/dhash answer")
     static let baselineFromDeployment = Flag("--baseline-from-deployment", help: "compare with the baseline the latest deployment took (GET /api/releases)")
-    static let autoRollback = Flag("--auto-rollback", help: "on a trigger, roll back to the latest deployment's snapshot (else the newest verified one) and stop")
+    static let autoRollback = Flag("--auto-rollback", help: "on a trigger, roll back to the latest deployment's snapshot (else one it takes as the window starts) and stop")
     static let reportDirectory = Option<String>("--report-dir", value: "DIR", help: "where the checkpoint files and monitoring-report.json go (made when missing)",
                                                 default: ".", shownAs: "the current folder")
 
@@ -80,7 +80,7 @@ struct MonitorCommand: Command {
         let client = service.makeClient()
         let releases = usesDeploymentBaseline || rollsBack ? try fetchReleases(client) : nil
         let baseline = try baseline(releases: releases)
-        let snapshot = rollsBack ? try rollbackSnapshot(releases: releases, client: client) : nil
+        let snapshot = rollsBack ? try rollbackSnapshot(releases: releases, client: client, token: token) : nil
         let plan = MonitorPlan(url: service.endpoint.description, window: window, interval: interval, checkpoints: checkpointTimes,
                                baseline: baseline, rollbackSnapshot: snapshot)
         io.print("monitoring \(plan.url) for \(DurationText.text(window)): a poll every \(DurationText.text(interval)), checkpoints at "
@@ -169,20 +169,23 @@ struct MonitorCommand: Command {
         return MonitorBaseline(figures: figures, source: "deployment \(deployment.record.deploymentId)")
     }
 
-    /// The latest deployment's snapshot, else the newest verified one.
-    private func rollbackSnapshot(releases: ReleasesProjection?, client: HTTPClient) throws(CommandFailure) -> String {
+    /// The latest deployment's snapshot, else one taken now through `POST /api/admin/snapshot`:
+    /// the state as the window starts. (The newest snapshot on disk can be far behind the head:
+    /// a server snapshots every 100,000 events, a one-shot command past 10,000.)
+    private func rollbackSnapshot(releases: ReleasesProjection?, client: HTTPClient, token: String) throws(CommandFailure) -> String {
         if let id = releases?.latest?.record.snapshotId { return id }
+        let advice = "--auto-rollback needs a snapshot of the state as the window starts to roll back to"
         do {
-            let answer = try client.get("/api/snapshots")
-            let listed = try? LogValue.parse(answer.body).get()
-            if answer.status.code == 200, case .array(let snapshots)? = listed?["snapshots"],
-               let newest = snapshots.first(where: { $0["verified"]?.boolValue == true })?["id"]?.stringValue {
-                return newest
-            }
+            let answer = try client.post("/api/admin/snapshot", body: [], fields: ["Authorization": "Bearer \(token)"])
+            let value = try? LogValue.parse(answer.body).get()
+            if answer.status.code == 200, let id = value?["id"]?.stringValue { return id }
+            let reason = value?["error"]?.stringValue ?? SmokeChecks.excerpt(answer.body)
+            throw CommandFailure(.unreadableInput, "POST /api/admin/snapshot answered \(answer.status.code): \(reason); \(advice)")
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
-            throw CommandFailure(.unreadableInput, "\(error); the rollback snapshot is chosen before the window starts")
+            throw CommandFailure(.unreadableInput, "POST /api/admin/snapshot: \(error); \(advice)")
         }
-        throw CommandFailure(.unreadableInput, "--auto-rollback: no deployment names a snapshot and no snapshot verifies (GET /api/snapshots); take one with POST /api/admin/snapshot or 'snapshot create' first")
     }
 
     // MARK: Clock

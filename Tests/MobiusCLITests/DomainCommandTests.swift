@@ -192,3 +192,67 @@ extension DomainCommandTests {
         #expect(run.output.isEmpty && run.errors.split(separator: "\n").count == 1 && run.errors.contains("damaged"), "\(run.errors)")
     }
 }
+
+extension DomainCommandTests {
+    /// The data folder on a tmpfs of `kilobytes`, unmounted after `body`; nil when this machine
+    /// does not let the test mount one (not root, no tmpfs).
+    private func onSmallDisk(kilobytes: Int, _ body: (String) async throws -> Void) async throws -> Bool {
+        let directory = try TemporaryDirectory("mobius-full-disk")
+        defer { directory.remove() }
+        let data = directory.appending("data")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        guard (try? ExternalTool.run("mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", data]))?.status == 0 else { return false }
+        defer { _ = try? ExternalTool.run("umount", [data]) }
+        try await body(data)
+        return true
+    }
+
+    /// A full disk while extracting: the files recorded before it are still printed, each
+    /// other file gets a "not recorded" line, and the status is 1 (the journal refused a write).
+    /// (8 KiB fills up in the middle of the appends; 64 KiB only when closing writes the index.)
+    @Test(arguments: [8, 64])
+    func aFullDiskStillPrintsWhatWasRecorded(kilobytes: Int) async throws {
+        let images = try TemporaryDirectory("mobius-full-disk-images")
+        defer { images.remove() }
+        let files = try (0..<110).map { index in
+            let path = images.appending("p\(index).pgm")
+            try Data(GeneratedImage.pgm(seed: UInt64(500 + index))).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let mounted = try await onSmallDisk(kilobytes: kilobytes) { data in
+            let run = await CommandRun(["extract", "--workers", "4", "--durability", "always", "--data", data] + files)
+            #expect(run.status == .checkFailed, "\(run.errors)")
+            let printed = run.output.split(separator: "\n")
+            let refused = run.errors.split(separator: "\n").filter { $0.contains(": not recorded: ") }
+            #expect(kilobytes > 8 || !refused.isEmpty, "8 KiB fills up before the last append")
+            #expect(printed.count + refused.count == files.count, "\(printed.count) printed, \(refused.count) refused: \(run.errors.prefix(400))")
+            // Whatever was printed is in the journal.
+            let recorded = await CommandRun(["inspect", "--type", "extraction.completed", "--data", data])
+            let seqs = Set(recorded.output.split(separator: "\n").compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["seq"] as? Int
+            })
+            for line in printed {
+                let seq = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["seq"] as? Int)
+                #expect(seqs.contains(seq), "printed seq \(seq) is not in the journal")
+            }
+        }
+        if !mounted { print("skipped: cannot mount a tmpfs here") }
+    }
+}
+
+extension DomainCommandTests {
+    /// Each file that cannot be decoded gets one line naming it (the decoder's reason alone did
+    /// not say which of many files it was).
+    @Test func anUndecodableFileIsNamedInItsErrorLine() async throws {
+        let (directory, files) = try folder()
+        defer { directory.remove() }
+        let empty = directory.appending("empty.png"), header = directory.appending("header-only.pgm")
+        try Data().write(to: URL(fileURLWithPath: empty))
+        try Data("P5\n36 32\n255\n".utf8).write(to: URL(fileURLWithPath: header))
+        let run = await CommandRun(["extract", files[0], empty, header, "--data", directory.path, "--durability", "none"])
+        #expect(run.status == .usageOrUnreadable)
+        let lines = run.errors.split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].contains("\(empty): ") && lines[1].contains("\(header): "), "\(run.errors)")
+        #expect(run.output.split(separator: "\n").count == 3, "a line per file, the failures included")
+    }
+}

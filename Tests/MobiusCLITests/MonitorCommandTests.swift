@@ -38,25 +38,29 @@ import Testing
     @Test func failuresDuringTheWindowFireTheTriggerAndRollBack() async throws {
         let service = try LiveService()
         #expect(try service.admin("/api/admin/library?source=test&id=before", body: GeneratedImage.pgm(seed: 1), contentType: "image/x-portable-anymap").status.code == 201)
-        let snapshot = try #require(try JSONSerialization.jsonObject(with: Data(service.admin("/api/admin/snapshot").body)) as? [String: Any])
-        let snapshotId = try #require(snapshot["id"] as? String)
+        let older = try #require(try JSONSerialization.jsonObject(with: Data(service.admin("/api/admin/snapshot").body)) as? [String: Any])
         #expect(try service.admin("/api/admin/library?source=test&id=after", body: GeneratedImage.pgm(seed: 2), contentType: "image/x-portable-anymap").status.code == 201)
         let reports = service.directory.appending("reports")
         async let monitored = BlockingRun(["monitor", "--window", "20s", "--interval", "500ms", "--checkpoints", "1s,20s", "--auto-rollback",
                                            "--report-dir", reports] + service.options)
         try await Task.sleep(for: .milliseconds(1_500))
-        // Undecodable uploads: each is an extraction.failed, so the failure rate climbs to 1.
+        // A change during the window, then undecodable uploads: each is an extraction.failed, so the failure rate climbs to 1.
+        #expect(try service.admin("/api/admin/library?source=test&id=during", body: GeneratedImage.pgm(seed: 3), contentType: "image/x-portable-anymap").status.code == 201)
         let client = try service.client()
         for _ in 0..<4 { #expect(try client.post("/api/dhash/extract", body: Array("not an image".utf8), contentType: "application/octet-stream").status.code == 422) }
         let run = await monitored
         #expect(run.status == .checkFailed, "\(run.output)\(run.errors)")
-        #expect(run.lines.first?.contains("auto-rollback to snapshot \(snapshotId)") == true, "the newest verified snapshot, no deployment naming one")
+        // No deployment names a snapshot: the monitor took one as the window started, not the older one on disk.
+        let announced = try #require(run.lines.first?.components(separatedBy: "auto-rollback to snapshot ").last?.components(separatedBy: ";").first)
+        #expect(announced != older["id"] as? String, "\(run.output)")
         #expect(run.output.contains("TRIGGER failure rate 1 > 0.1 (CRITICAL)"), "\(run.output)")
         #expect(run.lines.last?.hasPrefix("monitor: trigger failure_rate fired") == true, "\(run.output)")
-        #expect(try service.json("/api/library")["count"] as? Int == 1, "the library is back at the snapshot")
+        let library = try service.json("/api/library")
+        #expect(library["count"] as? Int == 2, "the library is back as the window started: before and after, not during")
+        #expect(try service.client().get("/api/library/during").status.code == 404)
         let releases = try #require(MonitorProbe.releases(inAnswer: try service.client().get("/api/releases").body))
         let rollback = try #require(releases.rollbacks.last?.rollback)
-        #expect(rollback.trigger == "failure_rate" && rollback.snapshotId == snapshotId)
+        #expect(rollback.trigger == "failure_rate" && rollback.snapshotId == announced)
         #expect(Self.files(reports) == ["monitoring-report.json", "monitoring-snapshot-T+1s.json"], "T+20s never came")
         #expect(try Self.object(reports + "/monitoring-report.json")["state"] as? String == "rolled back")
         service.stop()
