@@ -70,25 +70,65 @@ public struct SHA256: Sendable {
 
     /// Feeds the bytes in `buffer`.
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
-        guard buffer.count > 0, let base = buffer.baseAddress else { return }
+        guard buffer.count > 0 else { return }
         totalByteCount &+= UInt64(buffer.count)
-        var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, buffer.count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
-            offset = take
-            guard pending.count == 64 else { return }
+        absorb(buffer, from: absorbPending(buffer))
+    }
+
+    /// Feeds `first` to `a` and `second` to `b`: the whole blocks the two have in common are
+    /// compressed side by side on the SHA extensions (`SHA256Extensions.compressPair`), the
+    /// rest one message at a time. The digests are those of two `update`s.
+    public static func update(_ a: inout SHA256, with first: UnsafeRawBufferPointer, _ b: inout SHA256, with second: UnsafeRawBufferPointer) {
+        guard first.count > 0, second.count > 0, a.usesExtensions, b.usesExtensions else {
+            a.update(first)
+            b.update(second)
+            return
+        }
+        a.totalByteCount &+= UInt64(first.count)
+        b.totalByteCount &+= UInt64(second.count)
+        var firstOffset = a.absorbPending(first), secondOffset = b.absorbPending(second)
+        let common = min((first.count - firstOffset) / 64, (second.count - secondOffset) / 64)
+        if common > 0 {
+            withUnsafeMutableBytes(of: &a.state) { firstWords in
+                withUnsafeMutableBytes(of: &b.state) { secondWords in
+                    roundConstants.withUnsafeBytes { constants in
+                        SHA256Extensions.compressPair(firstWords.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks: first.baseAddress! + firstOffset,
+                                                      secondWords.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks: second.baseAddress! + secondOffset,
+                                                      count: common, constants: constants.baseAddress!)
+                    }
+                }
+            }
+            firstOffset += common * 64
+            secondOffset += common * 64
+        }
+        a.absorb(first, from: firstOffset)
+        b.absorb(second, from: secondOffset)
+    }
+
+    /// Tops up a partly filled block from the front of `buffer`, compressing it once full;
+    /// returns how many bytes of `buffer` that took.
+    private mutating func absorbPending(_ buffer: UnsafeRawBufferPointer) -> Int {
+        guard !pending.isEmpty else { return 0 }
+        let take = min(64 - pending.count, buffer.count)
+        pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<take]))
+        if pending.count == 64 {
             let block = pending
             block.withUnsafeBytes { compress(blocks: $0.baseAddress!, count: 1) }
             pending.removeAll(keepingCapacity: true)
         }
+        return take
+    }
+
+    /// Compresses the whole blocks of `buffer` from `offset` on and keeps what is left over.
+    private mutating func absorb(_ buffer: UnsafeRawBufferPointer, from offset: Int) {
+        var offset = offset
         let wholeBlocks = (buffer.count - offset) / 64
         if wholeBlocks > 0 {
-            compress(blocks: base + offset, count: wholeBlocks)
+            compress(blocks: buffer.baseAddress! + offset, count: wholeBlocks)
             offset += wholeBlocks * 64
         }
         if offset < buffer.count {
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: buffer.count - offset))
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[offset...]))
         }
     }
 

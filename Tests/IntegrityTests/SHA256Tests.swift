@@ -1,6 +1,7 @@
 import SHAExtensions
 import Foundation
 @testable import Integrity
+import TestSupport
 import Testing
 
 @Suite struct SHA256Tests {
@@ -93,5 +94,36 @@ import Testing
         // FIPS 180-4 example: the 448-bit message "abcdbcde…nopq".
         let message = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
         #expect(Self.digest(message, extensions: true).hex == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    /// Two messages fed side by side (`SHA256.update(_:with:_:with:)`), in random pieces of
+    /// unequal lengths — whole blocks in common, partial blocks left in either, one side empty —
+    /// give the digests each gives alone, on the extensions and without them.
+    @Test(arguments: [true, false])
+    func twoMessagesSideBySideGiveTheirOwnDigests(extensions: Bool) {
+        guard !extensions || SHA256Extensions.isAvailable else { return }
+        var generator = SeededGenerator(seed: 0x5A17)
+        for trial in 0..<200 {
+            let lengths = (Int.random(in: 0...9_000, using: &generator), Int.random(in: 0...9_000, using: &generator))
+            let first = (0..<lengths.0).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let second = (0..<lengths.1).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var a = SHA256(), b = SHA256()
+            a.usesExtensions = extensions
+            b.usesExtensions = extensions
+            var offsets = (0, 0)
+            while offsets.0 < first.count || offsets.1 < second.count {
+                let ends = (min(first.count, offsets.0 + Int.random(in: 0...700, using: &generator)),
+                            min(second.count, offsets.1 + Int.random(in: 0...700, using: &generator)))
+                first.withUnsafeBytes { firstBytes in
+                    second.withUnsafeBytes { secondBytes in
+                        SHA256.update(&a, with: UnsafeRawBufferPointer(rebasing: firstBytes[offsets.0..<ends.0]),
+                                      &b, with: UnsafeRawBufferPointer(rebasing: secondBytes[offsets.1..<ends.1]))
+                    }
+                }
+                offsets = ends
+            }
+            #expect(a.finalize() == SHA256.hash(first), "trial \(trial): first of \(lengths.0) bytes")
+            #expect(b.finalize() == SHA256.hash(second), "trial \(trial): second of \(lengths.1) bytes")
+        }
     }
 }
