@@ -13,7 +13,7 @@ import MobiusCore
 struct ExtractCommand: AsyncCommand {
     static let workers = Option.integer("--workers", in: 1...256, default: ProcessInfo.processInfo.activeProcessorCount,
                                         shownAs: "one per core",
-                                        help: "files read and decoded at once; each is recorded once ready, so the journal's order may differ from the arguments' (the printed lines keep theirs)")
+                                        help: "tasks reading and decoding files, two files at a time each; each file is recorded once ready, so the journal's order may differ from the arguments' (the printed lines keep theirs)")
     static let files = Positional<String>(
         "FILE", help: "the image files (PNG, PNM), printed in this order", repeatable: true, required: true,
         whenMissing: "name the image files to extract", invalidUTF8Advice: "rename the file")
@@ -46,12 +46,12 @@ struct ExtractCommand: AsyncCommand {
         return try await session.runWhileOpening(io, commandPath: [Self.spec.name]) { (configuration, opening) throws(CommandFailure) in
             let outcomes: [Result<ExtractionOutcome, EngineError>]
             do {
-                outcomes = try await OrderedTasks.map(files, width: workers, prepare: { file in
-                    try await opening.engine.prepareExtraction(Engine.scanFile(path: file, configuration: configuration))
-                }, finish: { prepared in
+                outcomes = try await OrderedTasks.map(files, workers: workers, preparer: { claim in
+                    Engine.scanFiles(configuration: configuration) { claim().map { ($0.index, $0.element) } }
+                }, finish: { scanned in
                     let engine = try await opening.engine
                     do throws(EngineError) {
-                        return .success(try await engine.record(prepared))
+                        return .success(try await engine.record(engine.prepareExtraction(scanned)))
                     } catch {
                         return .failure(error)
                     }

@@ -1,52 +1,72 @@
-/// Runs async work over a list with at most `width` items at work at once, returning results in
-/// the list's order: what `extract` and `library add` use so concurrent appends share group
-/// commits.
+import Synchronization
+
+/// Runs async work over a list with a bounded number of items at work at once, returning
+/// results in the list's order: what `extract` and `library add` use so concurrent appends
+/// share group commits.
 enum OrderedTasks {
     /// `work` on every item, at most `width` at once.
     static func map<Element: Sendable, T: Sendable>(_ items: [Element], width: Int,
                                                     _ work: @escaping @Sendable (Element) async throws -> T) async throws -> [T] {
-        try await map(items, width: width, prepare: work, finish: { $0 })
-    }
-
-    /// `prepare` on every item, at most `width` at once, then `finish` on what it gave as soon as
-    /// it is ready. A finishing item does not count against `width` — `extract` keeps `width`
-    /// files decoding while those decoded wait for their commit — but no item starts while
-    /// `16 × width` are in `finish`, so a journal slower than the decoders does not pile up
-    /// results without end.
-    static func map<Element: Sendable, Prepared: Sendable, T: Sendable>(
-        _ items: [Element], width: Int,
-        prepare: @escaping @Sendable (Element) async throws -> Prepared,
-        finish: @escaping @Sendable (Prepared) async throws -> T
-    ) async throws -> [T] {
-        try await withThrowingTaskGroup(of: Step<Prepared, T>.self) { group in
+        try await withThrowingTaskGroup(of: (Int, T).self) { group in
             var results = [T?](repeating: nil, count: items.count)
-            var next = 0, preparing = 0, finishing = 0
-            repeat {
-                while next < items.count && preparing < width && finishing < 16 * width {
-                    let index = next
-                    group.addTask { .prepared(index, try await prepare(items[index])) }
-                    next += 1
-                    preparing += 1
-                }
-                guard let step = try await group.next() else { break }
-                switch step {
-                case .prepared(let index, let prepared):
-                    preparing -= 1
-                    finishing += 1
-                    group.addTask { .finished(index, try await finish(prepared)) }
-                case .finished(let index, let result):
-                    finishing -= 1
-                    results[index] = result
-                }
-            } while true
+            for (index, item) in items.enumerated() {
+                if index >= width, let (done, result) = try await group.next() { results[done] = result }
+                group.addTask { (index, try await work(item)) }
+            }
+            while let (done, result) = try await group.next() { results[done] = result }
             return results.map { $0! }
         }
     }
 
-    /// What a child task of `map(_:width:prepare:finish:)` hands back: item `index` prepared or
-    /// finished.
-    private enum Step<Prepared: Sendable, T: Sendable>: Sendable {
-        case prepared(Int, Prepared)
-        case finished(Int, T)
+    /// Prepares the items on `workers` tasks, each pulling from `preparer(claim)` — an iterator
+    /// that claims items as it needs them and gives them back prepared, in any order — and runs
+    /// `finish` on each prepared item at once, as a task of its own. A worker claims nothing more
+    /// while 16 of its items are in `finish`, so a journal slower than the decoders does not pile
+    /// up results without end.
+    ///
+    /// `extract` runs a file scanner per worker (`Engine.scanFiles`): two files at a time each,
+    /// their SHA-256s side by side; matching and recording are the `finish`.
+    static func map<Element: Sendable, Preparer: IteratorProtocol, Prepared: Sendable, T: Sendable>(
+        _ items: [Element], workers: Int,
+        preparer: @escaping @Sendable (_ claim: @escaping @Sendable () -> (index: Int, element: Element)?) -> Preparer,
+        finish: @escaping @Sendable (Prepared) async throws -> T
+    ) async throws -> [T] where Preparer.Element == (Int, Prepared) {
+        let claimed = Atomic<Int>(0)
+        let claim: @Sendable () -> (index: Int, element: Element)? = {
+            let index = claimed.add(1, ordering: .relaxed).oldValue
+            return index < items.count ? (index, items[index]) : nil
+        }
+        return try await withThrowingTaskGroup(of: [(Int, T)].self) { workerGroup in
+            for _ in 0..<workers {
+                workerGroup.addTask { try await work(preparer(claim), finish: finish) }
+            }
+            var results = [T?](repeating: nil, count: items.count)
+            while let finished = try await workerGroup.next() {
+                for (index, result) in finished { results[index] = result }
+            }
+            return results.map { $0! }
+        }
+    }
+
+    /// One worker of `map(_:workers:preparer:finish:)`: what `finish` gave for each item
+    /// `preparer` prepared, with its index.
+    private static func work<Preparer: IteratorProtocol, Prepared: Sendable, T: Sendable>(
+        _ preparer: consuming Preparer, finish: @escaping @Sendable (Prepared) async throws -> T
+    ) async throws -> [(Int, T)] where Preparer.Element == (Int, Prepared) {
+        var preparer = preparer
+        return try await withThrowingTaskGroup(of: (Int, T).self) { finishing in
+            var results: [(Int, T)] = [], unfinished = 0
+            while let (index, prepared) = preparer.next() {
+                try Task.checkCancellation()
+                if unfinished == 16, let result = try await finishing.next() {
+                    results.append(result)
+                    unfinished -= 1
+                }
+                finishing.addTask { (index, try await finish(prepared)) }
+                unfinished += 1
+            }
+            while let result = try await finishing.next() { results.append(result) }
+            return results
+        }
     }
 }

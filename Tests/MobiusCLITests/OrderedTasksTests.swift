@@ -2,8 +2,8 @@
 import Synchronization
 import Testing
 
-/// The two-stage map `extract` runs on: results in the list's order, at most `width` items
-/// preparing, at most 16 × `width` waiting in `finish`.
+/// The maps `extract` and `library add` run on: results in the list's order, every item done
+/// once, work in flight bounded.
 @Suite struct OrderedTasksTests {
     /// The most at once of a count that goes up and down.
     private final class Peak: Sendable {
@@ -13,36 +13,60 @@ import Testing
         var most: Int { counts.withLock { $0.most } }
     }
 
+    /// Claims two items at a time, as the file scanner does, and gives them back the second
+    /// first: prepared out of order.
+    private struct PairPreparer: IteratorProtocol {
+        let claim: @Sendable () -> (index: Int, element: Int)?
+        var held: [(index: Int, element: Int)] = []
+
+        mutating func next() -> (Int, Int)? {
+            while held.count < 2, let item = claim() { held.append(item) }
+            guard let item = held.popLast() else { return nil }
+            return (item.index, item.element * 2)
+        }
+    }
+
     @Test(arguments: [1, 3])
-    func resultsKeepTheOrderAndBothStagesStayBounded(width: Int) async throws {
-        let preparing = Peak(), finishing = Peak()
-        let items = Array(0..<200)
-        let results = try await OrderedTasks.map(items, width: width, prepare: { item in
-            preparing.enter()
-            defer { preparing.leave() }
-            try await Task.sleep(for: .microseconds(Int.random(in: 0...300)))
-            return item * 2
-        }, finish: { prepared in
+    func theWorkerMapKeepsTheOrderAndBoundsWhatWaitsInFinish(workers: Int) async throws {
+        let finishing = Peak(), finishedItems = Mutex([Int]())
+        let items = Array(0..<300)
+        let results = try await OrderedTasks.map(items, workers: workers, preparer: { PairPreparer(claim: $0) }, finish: { prepared in
             finishing.enter()
             defer { finishing.leave() }
             // Slower than preparing, so finishing items pile up to the bound.
-            try await Task.sleep(for: .milliseconds(Int.random(in: 5...15)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 2...8)))
+            finishedItems.withLock { $0.append(prepared / 2) }
             return "\(prepared)"
         })
         #expect(results == items.map { "\($0 * 2)" })
-        #expect(preparing.most <= width)
-        // New items start only below 16 × width finishing; those already preparing may add width more.
-        #expect(finishing.most <= 17 * width && finishing.most > width, "finishing peaked at \(finishing.most)")
+        #expect(finishedItems.withLock { $0.sorted() } == items, "every item is finished exactly once")
+        #expect(finishing.most <= 16 * workers && finishing.most > workers, "finishing peaked at \(finishing.most)")
     }
 
-    @Test func aFailureInEitherStageIsThrown() async throws {
+    @Test func theSlidingMapKeepsTheOrderAndTheWidth() async throws {
+        let working = Peak()
+        let results = try await OrderedTasks.map(Array(0..<100), width: 3) { item in
+            working.enter()
+            defer { working.leave() }
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...500)))
+            return item + 1
+        }
+        #expect(results == Array(1...100))
+        #expect(working.most == 3)
+    }
+
+    @Test func aFailureIsThrownAndAnEmptyListGivesNothing() async throws {
         struct Refused: Error {}
         await #expect(throws: Refused.self) {
-            _ = try await OrderedTasks.map(Array(0..<10), width: 2, prepare: { item in if item == 7 { throw Refused() }; return item }, finish: { $0 })
+            _ = try await OrderedTasks.map(Array(0..<50), workers: 2, preparer: { PairPreparer(claim: $0) }) { item in
+                if item == 14 { throw Refused() }
+                return item
+            }
         }
         await #expect(throws: Refused.self) {
-            _ = try await OrderedTasks.map(Array(0..<10), width: 2, prepare: { $0 }, finish: { item in if item == 3 { throw Refused() }; return item })
+            _ = try await OrderedTasks.map(Array(0..<10), width: 2) { item in if item == 7 { throw Refused() }; return item }
         }
-        #expect(try await OrderedTasks.map([Int](), width: 2, prepare: { $0 }, finish: { $0 }).isEmpty)
+        #expect(try await OrderedTasks.map([Int](), workers: 2, preparer: { PairPreparer(claim: $0) }, finish: { $0 }).isEmpty)
+        #expect(try await OrderedTasks.map([Int](), width: 2) { $0 }.isEmpty)
     }
 }

@@ -97,4 +97,48 @@ import Testing
         await #expect(throws: EngineError.self) { _ = try await engine.addImage(bytes: large, id: "again", source: "again") }
         try await engine.close()
     }
+
+    /// Files scanned two at a time, side by side, give what each gives alone: files of one
+    /// chunk and of several, empty, broken and trailed ones, and ones that cannot be opened
+    /// (which free their slot at once), each handed back once with the index it was claimed by.
+    @Test func filesScannedSideBySideGiveWhatEachGivesAlone() throws {
+        let directory = try TemporaryDirectory("mobius-scanner")
+        var random = SeededGenerator(seed: 0x5CA7)
+        var expected: [Int: [UInt8]?] = [:], paths: [String] = []
+        for index in 0..<40 {
+            let path = directory.appending("\(index).pgm")
+            var bytes: [UInt8]? = switch Int.random(in: 0..<8, using: &random) {
+            case 0: nil
+            case 1: []
+            case 2, 3: large
+            default: GeneratedImage.pgm(seed: UInt64(index), width: Int.random(in: 8...400, using: &random), height: Int.random(in: 8...300, using: &random))
+            }
+            if bytes != nil, Bool.random(using: &random) { bytes! += [UInt8](repeating: 7, count: Int.random(in: 1...300_000, using: &random)) }
+            if let bytes { try write(bytes, to: path) }
+            expected[index] = bytes
+            paths.append(path)
+        }
+        var next = 0
+        let scanner = ImageFileScanner(loader: ImageFileLoader(maxBytes: 1 << 30), limits: DecodingLimits()) {
+            defer { next += 1 }
+            return next < paths.count ? (next, paths[next]) : nil
+        }
+        var seen = Set<Int>()
+        while let (index, path, scan) = scanner.next() {
+            #expect(seen.insert(index).inserted && path == paths[index], "file \(index) handed back once, with its path")
+            guard let bytes = expected[index]! else {
+                #expect(throws: ImageReadError.self, "file \(index) does not exist") { try scan.get() }
+                continue
+            }
+            let scanned = try scan.get()
+            #expect(scanned.sha256 == SHA256.hash(bytes).hex && scanned.byteSize == bytes.count, "file \(index)")
+            let alone = ImageScan.scan(bytes, limits: DecodingLimits()).fingerprint
+            switch (scanned.fingerprint, alone) {
+            case (.success(let side), .success(let single)): #expect(side == single, "file \(index)")
+            case (.failure, .failure): break
+            default: Issue.record("file \(index): \(scanned.fingerprint) scanned beside another, \(alone) alone")
+            }
+        }
+        #expect(seen == Set(0..<40))
+    }
 }

@@ -36,6 +36,14 @@ public struct ScannedFile: Sendable {
     fileprivate var content: Content
     /// What the extraction records as the source.
     fileprivate var source: String
+
+    fileprivate init(_ scan: Result<ScannedImage, ImageReadError>, source: String) {
+        switch scan {
+        case .success(let scanned): content = .scanned(scanned)
+        case .failure(let error): content = .unreadable(error)
+        }
+        self.source = source
+    }
 }
 
 /// An extraction read, decoded, hashed and matched, but not yet recorded: what
@@ -68,10 +76,17 @@ extension Engine {
     /// what its extraction records.
     public static func scanFile(path: String, source: String? = nil, configuration: EngineConfiguration) -> ScannedFile {
         let loader = ImageFileLoader(kernel: configuration.kernel, maxBytes: configuration.maxImageBytes)
-        switch loader.scan(path, limits: configuration.decodingLimits) {
-        case .success(let scanned): return ScannedFile(content: .scanned(scanned), source: source ?? path)
-        case .failure(let error): return ScannedFile(content: .unreadable(error), source: source ?? path)
-        }
+        return ScannedFile(loader.scan(path, limits: configuration.decodingLimits), source: source ?? path)
+    }
+
+    /// Reads the image files `claim` hands out (nil: no more) as `scanFile` reads one, two at a
+    /// time side by side (`ImageFileScanner`): each, once read, with the index `claim` gave it.
+    /// What each `extract` worker reads its files with.
+    public static func scanFiles(configuration: EngineConfiguration,
+                                 claim: @escaping () -> (index: Int, path: String)?) -> AnyIterator<(Int, ScannedFile)> {
+        let loader = ImageFileLoader(kernel: configuration.kernel, maxBytes: configuration.maxImageBytes)
+        let scanner = ImageFileScanner(loader: loader, limits: configuration.decodingLimits, claim: claim)
+        return AnyIterator { scanner.next().map { ($0.index, ScannedFile($0.scan, source: $0.path)) } }
     }
 
     /// `scanFile`, then `prepareExtraction(_:)`.

@@ -33,37 +33,33 @@ package struct ImageFileLoader {
 
     /// The file's bytes, or the failure and a one-line reason naming the path.
     package func load(_ path: String) -> Result<[UInt8], ImageReadError> {
-        opened(path) { (fd, filePath, size) throws(SystemError) in
-            var bytes = [UInt8](repeating: 0, count: size)
-            let count = try kernel.read(fd, into: &bytes, at: 0, path: filePath)
-            if count < bytes.count { bytes.removeSubrange(count...) }
-            return .success(bytes)
-        }
-    }
-
-    /// The file read once in chunks (`ImageScan`): its SHA-256, size and fingerprint, holding
-    /// one chunk at a time. A file that grows past the limit while it is read is refused too.
-    func scan(_ path: String, limits: DecodingLimits) -> Result<ScannedImage, ImageReadError> {
-        opened(path) { (fd, filePath, _) throws(SystemError) in
-            var scan = ImageScan(limits: limits)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ImageScan.chunkByteCount, alignment: 64)
-            defer { buffer.deallocate() }
-            var offset = 0
-            while true {
-                let count = try kernel.read(fd, into: buffer, at: offset, path: filePath)
-                if count == 0 { break }
-                offset += count
-                guard offset <= maxBytes else { return .failure(tooLarge(path, size: nil)) }
-                scan.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        open(path).flatMap { file in
+            defer { close(file) }
+            var bytes = [UInt8](repeating: 0, count: file.size)
+            do throws(SystemError) {
+                let count = try kernel.read(file.descriptor, into: &bytes, at: 0, path: file.filePath)
+                if count < bytes.count { bytes.removeSubrange(count...) }
+                return .success(bytes)
+            } catch {
+                return .failure(cannotRead(path, error))
             }
-            return .success(scan.finish())
         }
     }
 
-    /// Opens `path`, checks it is a regular file within the limit, and hands `read` the
-    /// descriptor and the size `fstat` gave; every failure becomes a one-line reason.
-    private func opened<T>(_ path: String, _ read: (FileDescriptor, FilePath, Int) throws(SystemError) -> Result<T, ImageReadError>)
-        -> Result<T, ImageReadError> {
+    /// The file read once in chunks (`ImageFileScanner`, with this one file): its SHA-256, size
+    /// and fingerprint, holding one chunk at a time.
+    func scan(_ path: String, limits: DecodingLimits) -> Result<ScannedImage, ImageReadError> {
+        var isClaimed = false
+        let scanner = ImageFileScanner(loader: self, limits: limits) {
+            defer { isClaimed = true }
+            return isClaimed ? nil : (0, path)
+        }
+        return scanner.next()!.scan
+    }
+
+    /// Opens `path` and checks it is a regular file within the limit; every failure becomes a
+    /// one-line reason. Whoever gets the file closes it (`close`).
+    func open(_ path: String) -> Result<OpenImageFile, ImageReadError> {
         guard let filePath = FilePath(validating: path) else {
             return .failure(ImageReadError(kind: .missing, reason: "\(path): not a valid path (empty, or holds a NUL byte)"))
         }
@@ -75,19 +71,43 @@ package struct ImageFileLoader {
             let kind: ImageReadFailure = error.code == .noSuchFile || error.code == .notDirectory ? .missing : .unreadable
             return .failure(ImageReadError(kind: kind, reason: "\(path): cannot open: \(error.code)"))
         }
-        defer { try? kernel.close(fd) }
+        let status: FileStatus
         do {
-            let status = try kernel.status(fd, path: filePath)
-            switch status.kind {
-            case .regularFile: break
-            case .directory: return .failure(ImageReadError(kind: .unreadable, reason: "\(path): is a folder, not an image file"))
-            case .other: return .failure(ImageReadError(kind: .unreadable, reason: "\(path): is not a regular file (a pipe, device or socket)"))
-            }
-            guard status.size <= maxBytes else { return .failure(tooLarge(path, size: status.size)) }
-            return try read(fd, filePath, status.size)
+            status = try kernel.status(fd, path: filePath)
         } catch {
-            return .failure(ImageReadError(kind: .unreadable, reason: "\(path): cannot read: \(error.code)"))
+            try? kernel.close(fd)
+            return .failure(cannotRead(path, error))
         }
+        let refusal: ImageReadError? = switch status.kind {
+        case .regularFile: status.size <= maxBytes ? nil : tooLarge(path, size: status.size)
+        case .directory: ImageReadError(kind: .unreadable, reason: "\(path): is a folder, not an image file")
+        case .other: ImageReadError(kind: .unreadable, reason: "\(path): is not a regular file (a pipe, device or socket)")
+        }
+        if let refusal {
+            try? kernel.close(fd)
+            return .failure(refusal)
+        }
+        return .success(OpenImageFile(path: path, filePath: filePath, descriptor: fd, size: status.size))
+    }
+
+    /// Reads the bytes of `file` from `offset` into `buffer`: how many (0 at the end), or why
+    /// not — an I/O error, or the file grew past the limit while it was read.
+    func read(_ file: OpenImageFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Result<Int, ImageReadError> {
+        do {
+            let count = try kernel.read(file.descriptor, into: buffer, at: offset, path: file.filePath)
+            return offset + count <= maxBytes ? .success(count) : .failure(tooLarge(file.path, size: nil))
+        } catch {
+            return .failure(cannotRead(file.path, error))
+        }
+    }
+
+    /// Closes `file`; a read-only descriptor loses nothing if closing fails.
+    func close(_ file: OpenImageFile) {
+        try? kernel.close(file.descriptor)
+    }
+
+    private func cannotRead(_ path: String, _ error: SystemError) -> ImageReadError {
+        ImageReadError(kind: .unreadable, reason: "\(path): cannot read: \(error.code)")
     }
 
     /// The refusal of a file of `size` bytes, or (nil) of one that grew past the limit while read.
@@ -99,4 +119,14 @@ package struct ImageFileLoader {
         }
         return ImageReadError(kind: .tooLarge, reason: reason)
     }
+}
+
+/// An image file `ImageFileLoader.open` opened and checked.
+struct OpenImageFile {
+    /// The path as given, for messages.
+    let path: String
+    let filePath: FilePath
+    let descriptor: FileDescriptor
+    /// Its size when opened, bytes.
+    let size: Int
 }

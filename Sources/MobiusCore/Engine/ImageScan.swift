@@ -51,6 +51,20 @@ struct ImageScan {
     /// Consumes the next chunk of the input.
     mutating func feed(_ chunk: UnsafeRawBufferPointer) {
         hasher.update(chunk)
+        decode(chunk)
+    }
+
+    /// Consumes the next chunk of two inputs: their SHA-256s side by side
+    /// (`SHA256.update(_:with:_:with:)`, about 1.5× the bytes per second of one), then each
+    /// decoder in turn.
+    static func feed(_ a: inout ImageScan, _ first: UnsafeRawBufferPointer, _ b: inout ImageScan, _ second: UnsafeRawBufferPointer) {
+        SHA256.update(&a.hasher, with: first, &b.hasher, with: second)
+        a.decode(first)
+        b.decode(second)
+    }
+
+    /// Counts `chunk` and decodes it, unless the image is already complete or refused.
+    private mutating func decode(_ chunk: UnsafeRawBufferPointer) {
         byteCount += chunk.count
         guard failure == nil, !stream.isComplete else { return }
         let start = ContinuousClock.now
