@@ -7,13 +7,14 @@ from the snapshot), then times, interleaved round by round, the whole process of
     mobius-dhash hash --workers 2 FILES…
     mobius-dhash extract --workers 2 --data DIR FILES…
 and prints images/s of each (median of the rounds), the ratio and the machine's load. Each
-command's start-up counts: `extract` opens the engine (loads the library snapshot) and, once
-10,000 events follow the newest snapshot, writes one on close, so with few files those fixed
-costs weigh; --repeat N names each file N
-times. --marginal M also times both commands on M times as many files, in the same rounds, and
+command's start-up counts: `extract` opens the engine (loads the library snapshot), so with few
+files that fixed cost weighs; --repeat N names each file N times. Every `extract` run starts
+from the same data folder, restored (untimed) from a copy made once the library was built, so
+each round measures the same work: an open from the snapshot with no journal tail to replay
+(without the restore, each run would replay the extractions of every run before it). --marginal M also times both commands on M times as many files, in the same rounds, and
 reports the per-image rate between the two sizes, (M - 1) * files / (seconds(M) - seconds(1)):
 what each further image costs once the process's fixed costs are paid."""
-import argparse, json, os, random, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, random, shutil, statistics, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("directory", help="folder of PNG/PNM files (tools/make-corpus makes one)")
@@ -36,7 +37,9 @@ def load():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
 
-with tempfile.TemporaryDirectory(prefix="mobius-bench-extract-") as data:
+with tempfile.TemporaryDirectory(prefix="mobius-bench-extract-") as scratch:
+    data, pristine = os.path.join(scratch, "data"), os.path.join(scratch, "library")
+    os.mkdir(data)
     rng = random.Random(7)
     lines = []
     for index in range(args.library):
@@ -48,6 +51,7 @@ with tempfile.TemporaryDirectory(prefix="mobius-bench-extract-") as data:
                    text=True, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([args.binary, "snapshot", "create", "--data", data], check=True, stdout=subprocess.DEVNULL)
     print(f"library: {args.library:,} images appended and snapshotted in {time.perf_counter() - started:.1f} s")
+    shutil.copytree(data, pristine)
 
     def commands(names):
         return {
@@ -62,6 +66,10 @@ with tempfile.TemporaryDirectory(prefix="mobius-bench-extract-") as data:
     for _ in range(args.rounds):
         for size, named in sizes.items():
             for name, command in named.items():
+                if data in command:
+                    shutil.rmtree(data)
+                    shutil.copytree(pristine, data)
+                    os.sync()  # or the run's first fdatasync would write the copied segment out
                 started = time.perf_counter()
                 result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 seconds[(size, name)].append(time.perf_counter() - started)
