@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import MobiusCore
+import POSIX
 
 /// `mobius-dhash extract [--workers N] FILE…`: fingerprints each image, matches it against the
 /// library and records the result in the journal; prints one result JSON per file, in argument
@@ -13,7 +14,7 @@ import MobiusCore
 struct ExtractCommand: AsyncCommand {
     static let workers = Option.integer("--workers", in: 1...256, default: ProcessInfo.processInfo.activeProcessorCount,
                                         shownAs: "one per core",
-                                        help: "tasks reading and decoding files, two files at a time each; each file is recorded once ready, so the journal's order may differ from the arguments' (the printed lines keep theirs)")
+                                        help: "tasks reading and decoding files, two files at a time each (fewer tasks if the open-file limit is too low for that); each file is recorded once ready, so the journal's order may differ from the arguments' (the printed lines keep theirs)")
     static let files = Positional<String>(
         "FILE", help: "the image files (PNG, PNM), printed in this order", repeatable: true, required: true,
         whenMissing: "name the image files to extract", invalidUTF8Advice: "rename the file")
@@ -39,9 +40,25 @@ struct ExtractCommand: AsyncCommand {
         files = arguments.values(of: Self.files)
     }
 
+    /// Descriptors left for the journal, snapshots and standard streams beside the image files.
+    static let descriptorsBesideFiles = 32
+
+    /// `asked` workers, or fewer (at least one) when their two open files each would not fit
+    /// in `openFileLimit` beside `descriptorsBesideFiles`: running out would fail the files, or
+    /// the journal's next segment, with EMFILE.
+    static func workers(_ asked: Int, openFileLimit: Int?) -> Int {
+        guard let openFileLimit else { return asked }
+        return max(1, min(asked, (openFileLimit - descriptorsBesideFiles) / 2))
+    }
+
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let files = files
+        let limit = Kernel.openFileLimit, workers = Self.workers(workers, openFileLimit: limit)
+        if workers < self.workers, let limit {
+            io.printError("using \(workers) workers, not \(self.workers): each holds two files open, and this process may open \(limit) (raise it with ulimit -n)",
+                          commandPath: [Self.spec.name])
+        }
         // The first files are read and decoded while the engine opens; each waits for it only to be matched.
         return try await session.runWhileOpening(io, commandPath: [Self.spec.name]) { (configuration, opening) throws(CommandFailure) in
             let outcomes: [Result<ExtractionOutcome, EngineError>]

@@ -20,9 +20,10 @@ enum OrderedTasks {
 
     /// Prepares the items on `workers` tasks, each pulling from `preparer(claim)` — an iterator
     /// that claims items as it needs them and gives them back prepared, in any order — and runs
-    /// `finish` on each prepared item at once, as a task of its own. A worker claims nothing more
-    /// while 16 of its items are in `finish`, so a journal slower than the decoders does not pile
-    /// up results without end.
+    /// `finish` on each prepared item at once, as a task of its own. A worker prepares nothing
+    /// more while 16 of its items are in `finish` (its preparer keeps what it holds meanwhile),
+    /// so a journal slower than the decoders does not pile up results without end; and it
+    /// yields between items, so that `finish` tasks run while the workers keep the threads busy.
     ///
     /// `extract` runs a file scanner per worker (`Engine.scanFiles`): two files at a time each,
     /// their SHA-256s side by side; matching and recording are the `finish`.
@@ -64,6 +65,7 @@ enum OrderedTasks {
                 }
                 finishing.addTask { (index, try await finish(prepared)) }
                 unfinished += 1
+                await Task.yield()
             }
             while let result = try await finishing.next() { results.append(result) }
             return results

@@ -38,6 +38,15 @@ extension Kernel {
         }
     }
 
+    /// How many descriptors this process may have open (the soft `RLIMIT_NOFILE`, what
+    /// `ulimit -n` sets); nil when unlimited or unknown. Read with `getrlimit` directly, not
+    /// through the table: a query with no fault worth injecting.
+    public static var openFileLimit: Int? {
+        var limits = rlimit()
+        guard getrlimit(__rlimit_resource_t(UInt32(RLIMIT_NOFILE.rawValue)), &limits) == 0, limits.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: limits.rlim_cur)
+    }
+
     /// The time on `clock`: since the epoch for `.realtime`, since an arbitrary start for `.monotonic`.
     ///
     /// `clock_gettime` fails only for an unknown clock or a bad pointer, neither possible here,
