@@ -2,10 +2,11 @@ import Foundation
 import JSON
 import MobiusCore
 import POSIX
+import Synchronization
 
 /// `mobius-dhash extract [--workers N] FILE…`: fingerprints each image, matches it against the
 /// library and records the result in the journal; prints one result JSON per file, in argument
-/// order.
+/// order, each as soon as the files before it are printed.
 ///
 /// Each file appends `extraction.completed` (with `lcm.enqueued` in the same commit when the
 /// match is low-confidence) or `extraction.failed`; concurrent files share group commits. A
@@ -61,47 +62,55 @@ struct ExtractCommand: AsyncCommand {
         }
         // The first files are read and decoded while the engine opens; each waits for it only to be matched.
         return try await session.runWhileOpening(io, commandPath: [Self.spec.name]) { (configuration, opening) throws(CommandFailure) in
-            let outcomes: [Result<ExtractionOutcome, EngineError>]
+            // Each line is printed once every earlier file's is, before the engine closes: what
+            // was recorded shows even if the process is stopped, or closing fails.
+            let worst = Mutex(ExitStatus.success)
             do {
-                outcomes = try await OrderedTasks.map(files, workers: workers, preparer: { claim in
+                try await OrderedTasks.map(files, workers: workers, preparer: { claim in
                     Engine.scanFiles(configuration: configuration) { claim().map { ($0.index, $0.element) } }
-                }, finish: { scanned in
+                }, finish: { scanned -> Result<ExtractionOutcome, EngineError> in
                     let engine = try await opening.engine
                     do throws(EngineError) {
                         return .success(try await engine.record(engine.prepareExtraction(scanned)))
                     } catch {
                         return .failure(error)
                     }
+                }, deliver: { index, outcome in
+                    let status = Self.report(outcome, of: files[index], io)
+                    worst.withLock { if Self.severity(status) > Self.severity($0) { $0 = status } }
                 })
             } catch let error as CommandFailure {
                 throw error
             } catch {
                 throw CommandFailure(.checkFailed, "\(error)")
             }
-            // Printed before the engine closes, so what was recorded shows even if closing fails.
-            return Self.report(outcomes, of: files, io)
+            return worst.withLock { $0 }
         }
     }
 
-    /// Prints a result line per file in argument order, and a line on standard error for each
-    /// that failed; returns 1 when the journal refused a record, else 2 when a file could not be
-    /// read or decoded, else 0.
-    static func report(_ outcomes: [Result<ExtractionOutcome, EngineError>], of files: [String], _ io: CommandIO) -> ExitStatus {
-        var isRefused = false, hasFailed = false
-        for (file, outcome) in zip(files, outcomes) {
-            switch outcome {
-            case .success(let outcome):
-                io.print(JSONLine.value { outcome.writeObject(to: &$0) })
-                if case .failure(let failure) = outcome.result {
-                    hasFailed = true
-                    // Read failures name the path already; a decoder's reason does not.
-                    io.printError(failure.kind == .undecodable ? "\(file): \(failure.event.reason)" : failure.event.reason, commandPath: [spec.name])
-                }
-            case .failure(let error):
-                isRefused = true
-                io.printError("\(file): not recorded: \(error.message)", commandPath: [spec.name])
-            }
+    /// Prints the result line of `file`, and a line on standard error if it failed: 1 when the
+    /// journal refused its record, 2 when it could not be read or decoded, else 0.
+    static func report(_ outcome: Result<ExtractionOutcome, EngineError>, of file: String, _ io: CommandIO) -> ExitStatus {
+        switch outcome {
+        case .success(let outcome):
+            io.print(JSONLine.value { outcome.writeObject(to: &$0) })
+            guard case .failure(let failure) = outcome.result else { return .success }
+            // Read failures name the path already; a decoder's reason does not.
+            io.printError(failure.kind == .undecodable ? "\(file): \(failure.event.reason)" : failure.event.reason, commandPath: [spec.name])
+            return .usageOrUnreadable
+        case .failure(let error):
+            io.printError("\(file): not recorded: \(error.message)", commandPath: [spec.name])
+            return .checkFailed
         }
-        return isRefused ? .checkFailed : hasFailed ? .usageOrUnreadable : .success
+    }
+
+    /// Which status the whole run ends with when files end with several: a refused record (1)
+    /// over a file that could not be read (2) over success.
+    private static func severity(_ status: ExitStatus) -> Int {
+        switch status {
+        case .checkFailed: 2
+        case .usageOrUnreadable: 1
+        case .success: 0
+        }
     }
 }
