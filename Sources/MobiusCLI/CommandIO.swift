@@ -1,11 +1,14 @@
 import Foundation
+import Synchronization
 
 /// Where a command writes, so tests can capture its output without a process.
 package final class CommandIO: @unchecked Sendable {
-    // @unchecked Sendable: the closures are only called from the command's own thread, and
-    // the standard-stream ones make one `write` call per line.
+    // @unchecked Sendable: the two writers are called under `writing`, one line at a time,
+    // from whichever thread prints (`extract` prints from its tasks, the engine's warnings
+    // come from its own); `readLine` and `readAvailable` only from the command's own thread.
     private let writeOut: (String) -> Void
     private let writeError: (String) -> Void
+    private let writing = Mutex(())
     /// Reads standard input line by line; nil at end of input.
     package let readLine: () -> String?
     /// Reads whatever standard input has ready (blocking until at least one byte); nil at end.
@@ -64,10 +67,10 @@ package final class CommandIO: @unchecked Sendable {
     }
 
     /// Writes `line` and a newline to standard output.
-    package func print(_ line: String) { writeOut(line + "\n") }
+    package func print(_ line: String) { writing.withLock { _ in writeOut(line + "\n") } }
 
     /// Writes `line` and a newline to standard error.
-    package func printError(_ line: String) { writeError(line + "\n") }
+    package func printError(_ line: String) { writing.withLock { _ in writeError(line + "\n") } }
 
     /// Writes `mobius-dhash <command path>: <message>` to standard error as one line (see
     /// `CommandFailure.line(_:commandPath:)`): for problems that do not stop the command.
