@@ -55,7 +55,7 @@ struct ExtractCommand: AsyncCommand {
     func run(_ io: CommandIO) async throws(CommandFailure) -> ExitStatus {
         if let server = RunningServer.holding(session.data) { return try run(through: server, io) }
         let files = files
-        let limit = Kernel.openFileLimit, workers = Self.workers(workers, openFileLimit: limit)
+        let limit = Kernel.live.openFileLimit, workers = Self.workers(workers, openFileLimit: limit)
         if workers < self.workers, let limit {
             io.printError("using \(workers) workers, not \(self.workers): each holds two files open, and this process may open \(limit) (raise it with ulimit -n)",
                           commandPath: [Self.spec.name])

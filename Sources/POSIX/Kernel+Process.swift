@@ -39,11 +39,9 @@ extension Kernel {
     }
 
     /// How many descriptors this process may have open (the soft `RLIMIT_NOFILE`, what
-    /// `ulimit -n` sets); nil when unlimited or unknown. Read with `getrlimit` directly, not
-    /// through the table: a query with no fault worth injecting.
-    public static var openFileLimit: Int? {
-        var limits = rlimit()
-        guard getrlimit(__rlimit_resource_t(UInt32(RLIMIT_NOFILE.rawValue)), &limits) == 0, limits.rlim_cur != rlim_t.max else { return nil }
+    /// `ulimit -n` sets); nil when unlimited or unknown.
+    public var openFileLimit: Int? {
+        guard case .success(let limits) = calls.getrlimit(Int32(RLIMIT_NOFILE.rawValue)), limits.rlim_cur != rlim_t.max else { return nil }
         return Int(clamping: limits.rlim_cur)
     }
 

@@ -105,6 +105,11 @@ extension SyscallTable {
             var time = timespec()
             let result = Glibc.clock_gettime(clock, &time)
             return result == -1 ? .failure(.current) : .success(time)
+        },
+        getrlimit: { resource in
+            var limits = rlimit()
+            let result = Glibc.getrlimit(__rlimit_resource_t(UInt32(resource)), &limits)
+            return result == -1 ? .failure(.current) : .success(limits)
         }
     )
 }

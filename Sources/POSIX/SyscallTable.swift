@@ -110,4 +110,6 @@ package struct SyscallTable: Sendable {
     package var kill: @Sendable (_ pid: Int32, _ signal: Int32) -> Result<Void, Errno>
     /// `clock_gettime(clock)`.
     package var clockGettime: @Sendable (_ clock: clockid_t) -> Result<timespec, Errno>
+    /// `getrlimit(resource)`: the soft and hard limits.
+    package var getrlimit: @Sendable (_ resource: Int32) -> Result<rlimit, Errno>
 }
