@@ -51,24 +51,24 @@ enum OrderedTasks {
     }
 
     /// One worker of `map(_:workers:preparer:finish:deliver:)`: `finish` on each item
-    /// `preparer` prepares, each result handed to `delivery`.
+    /// `preparer` prepares, each result handed to `delivery` as soon as it is in.
     private static func work<Preparer: IteratorProtocol, Prepared: Sendable, T: Sendable>(
         _ preparer: consuming Preparer, finish: @escaping @Sendable (Prepared) async throws -> T, delivery: InOrderDelivery<T>
     ) async throws where Preparer.Element == (Int, Prepared) {
         var preparer = preparer
-        try await withThrowingTaskGroup(of: (Int, T).self) { finishing in
+        try await withThrowingTaskGroup(of: Void.self) { finishing in
             var unfinished = 0
             while let (index, prepared) = preparer.next() {
                 try Task.checkCancellation()
-                if unfinished == 16, let (done, result) = try await finishing.next() {
-                    delivery.put(done, result)
+                if unfinished == 16 {
+                    try await finishing.next()
                     unfinished -= 1
                 }
-                finishing.addTask { (index, try await finish(prepared)) }
+                finishing.addTask { delivery.put(index, try await finish(prepared)) }
                 unfinished += 1
                 await Task.yield()
             }
-            while let (done, result) = try await finishing.next() { delivery.put(done, result) }
+            try await finishing.waitForAll()
         }
     }
 }
